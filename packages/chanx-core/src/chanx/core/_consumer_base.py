@@ -1,0 +1,152 @@
+"""The state and primitives every part of the consumer engine shares.
+
+:class:`ConsumerBase` holds what the lifecycle, group and event parts all need: the framework
+primitives a consumer class provides, the per-class compiled routes and settings, and sending.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, cast
+
+from typing_extensions import TypeVar
+
+from chanx.core._config import ConsumerConfig, settings_generation
+from chanx.core._dispatch import Dispatcher
+from chanx.core._handlers import HandlerSpec
+from chanx.core._logging import logger
+from chanx.core._protocols import ChannelLayer
+from chanx.core._routes import Routes
+from chanx.core._wire import encode, handler_failed_frame
+from chanx.messages import BaseMessage
+
+ReceiveEvent = TypeVar("ReceiveEvent", bound=BaseMessage, default=BaseMessage)
+"""The type variable of a consumer's server-side events, for consumer bases of your own."""
+
+
+class ChannelLayerMissingError(RuntimeError):
+    """A consumer needs a channel layer for groups or events and none is configured."""
+
+
+class ConsumerBase(Generic[ReceiveEvent]):
+    """Shared state and primitives of the engine's parts (not used on its own)."""
+
+    _chanx_handlers: ClassVar[tuple[HandlerSpec, ...]] = ()
+    _chanx_ready: bool = False
+    _chanx_dispatcher: Dispatcher | None = None
+    _chanx_config: ConsumerConfig
+    _chanx_route_table: Routes
+
+    if TYPE_CHECKING:
+        # Provided by the framework consumer class this mixin sits in front of.
+        scope: Any  # each framework types its scope its own way
+        channel_layer: ChannelLayer | None
+        channel_name: str
+        channel_layer_alias: ClassVar[str | None]
+
+        async def accept(self, subprotocol: str | None = None) -> None: ...
+        async def close(self, code: int | None = None) -> None: ...
+        async def send(
+            self, text_data: str | None = None, bytes_data: bytes | None = None
+        ) -> None: ...
+
+    groups: list[str]
+    """Groups every connection joins after authentication: set it on the class; each
+    connection gets its own copy, which ``join_group`` and ``leave_group`` change."""
+
+    # ------------------------------------------------------------------ framework hooks
+    @classmethod
+    def chanx_channel_layer(cls, alias: str | None) -> ChannelLayer | None:
+        """Return the channel layer registered under ``alias`` (adapters override this)."""
+        return None
+
+    @classmethod
+    def chanx_project_settings(cls) -> Mapping[str, Any]:
+        """Return project-wide setting defaults keyed by upper-case name (adapters override)."""
+        return {}
+
+    @classmethod
+    def chanx_layer_alias(cls) -> str | None:
+        """Return the alias of the channel layer this consumer class uses."""
+        return getattr(cls, "channel_layer_alias", "default")
+
+    # ------------------------------------------------------------------ per-class state
+    @classmethod
+    def chanx_handlers(cls) -> tuple[HandlerSpec, ...]:
+        """Return the resolved handlers of this class, inherited ones included."""
+        return cls._chanx_handlers
+
+    @classmethod
+    def chanx_routes(cls) -> Routes:
+        """Return this class's unions and routing tables, compiled on first use."""
+        routes = cls.__dict__.get("_chanx_compiled_routes")
+        if routes is None:
+            routes = Routes(cls._chanx_handlers)
+            setattr(cls, "_chanx_compiled_routes", routes)  # noqa: B010 - cached per class
+        return cast(Routes, routes)
+
+    @classmethod
+    def chanx_config(cls) -> ConsumerConfig:
+        """Return this class's resolved settings, resolving them again after a change."""
+        config = cls.__dict__.get("_chanx_resolved_config")
+        if config is None or config.generation != settings_generation():
+            config = ConsumerConfig.resolve(cls, cls.chanx_project_settings())
+            setattr(cls, "_chanx_resolved_config", config)  # noqa: B010 - cached per class
+        return cast(ConsumerConfig, config)
+
+    async def _chanx_run(self, function: Any, message: BaseMessage, action: str) -> None:
+        try:
+            result = await function(self, message)
+            if result is not None:
+                await self.send_message(result)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception(
+                "chanx.handler.error",
+                action=action,
+                handler=getattr(function, "__qualname__", repr(function)),
+            )
+            with contextlib.suppress(Exception):
+                await self._chanx_send_text(handler_failed_frame(action))
+
+    # ------------------------------------------------------------------ sending
+    async def _chanx_send_text(self, text: str) -> None:
+        """Send one text frame; adapters may override this with a faster framework path."""
+        await self.send(text_data=text)
+        if self._chanx_config.send_message_immediately:
+            await asyncio.sleep(0)
+
+    async def send_message(self, message: BaseMessage) -> None:
+        """Send a message to this connection's client.
+
+        Args:
+            message: The message.
+        """
+        config = self._chanx_config
+        text = encode(message, config.camelize)
+        if config.log_websocket_message and message.action not in config.log_ignored_actions:
+            logger.info("chanx.websocket.send", action=message.action, message=text)
+        await self._chanx_send_text(text)
+
+    def _chanx_require_layer(self) -> ChannelLayer:
+        layer = self.channel_layer
+        if layer is None:
+            self._chanx_log_layer_missing()
+            msg = layer_missing_text(type(self))
+            raise ChannelLayerMissingError(msg)
+        return layer
+
+    def _chanx_log_layer_missing(self) -> None:
+        logger.error("chanx.channel_layer.missing", detail=layer_missing_text(type(self)))
+
+
+def layer_missing_text(cls: type) -> str:
+    alias = getattr(cls, "channel_layer_alias", None)
+    return (
+        f"{cls.__qualname__} needs a channel layer for groups and events, but none is "
+        f"configured for alias {alias!r}: configure CHANNEL_LAYERS (Django) or register a "
+        f"layer and set channel_layer_alias (fast-channels)"
+    )

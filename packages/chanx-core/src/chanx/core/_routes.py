@@ -1,0 +1,59 @@
+"""What a consumer class compiles once: its unions and its action-to-handler tables."""
+
+from __future__ import annotations
+
+import json
+
+from chanx.core._camel import snake_keys
+from chanx.core._handlers import HandlerFunction, HandlerSpec
+from chanx.messages import BaseMessage, MessageUnion
+
+
+class Routes:
+    """The unions and routing tables of one consumer class, built on first use.
+
+    Args:
+        handlers: The class's resolved handlers.
+    """
+
+    __slots__ = ("event_routes", "event_union", "handlers", "ws_routes", "ws_union")
+
+    def __init__(self, handlers: tuple[HandlerSpec, ...]) -> None:
+        self.handlers = handlers
+        self.ws_routes: dict[type[BaseMessage], HandlerFunction] = {}
+        self.event_routes: dict[type[BaseMessage], HandlerFunction] = {}
+        for spec in handlers:
+            table = self.ws_routes if spec.kind == "ws" else self.event_routes
+            for cls in spec.input_types:
+                table[cls] = spec.function
+        self.ws_union: MessageUnion[BaseMessage] | None = (
+            MessageUnion(*self.ws_routes) if self.ws_routes else None
+        )
+        self.event_union: MessageUnion[BaseMessage] | None = (
+            MessageUnion(*self.event_routes) if self.event_routes else None
+        )
+        # Compile the validators now, once per class, rather than on the first frame.
+        if self.ws_union is not None:
+            _ = self.ws_union.adapter
+        if self.event_union is not None:
+            _ = self.event_union.adapter
+
+    def parse_camel(self, text: str | bytes) -> BaseMessage:
+        """Decode a camelCase frame and validate it as snake_case.
+
+        Raises:
+            ValueError: When the text is not JSON (``json.JSONDecodeError``), or is nested too
+                deeply to decode and convert (the non-camel path's validator refuses it too).
+            TypeError: When it is JSON but not an object.
+            pydantic.ValidationError: When it matches no message.
+        """
+        try:
+            data = json.loads(text)
+            if not isinstance(data, dict):
+                raise TypeError
+            data = snake_keys(data)
+        except RecursionError:
+            msg = "the frame is nested too deeply"
+            raise ValueError(msg) from None
+        assert self.ws_union is not None  # callers check for a union first
+        return self.ws_union.parse(data)
