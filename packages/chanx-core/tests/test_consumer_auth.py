@@ -50,7 +50,7 @@ class FixedAuthenticator(BaseAuthenticator):
 
 class AuthedConsumer(HostConsumer):
     authenticator_class: ClassVar[type[BaseAuthenticator] | None] = FixedAuthenticator
-    groups = ["vip"]  # noqa: RUF012 - the documented way to declare a consumer's groups
+    groups = ["vip"]
     handled: ClassVar[int] = 0
 
     @ws_handler

@@ -56,7 +56,7 @@ class NewsEvent(BaseMessage):
 
 class CamelConsumer(HostConsumer):
     camelize = True
-    groups = ["news_room"]  # noqa: RUF012 - the documented way to declare a consumer's groups
+    groups = ["news_room"]
     received: ClassVar[list[BaseMessage]] = []
 
     @ws_handler

@@ -56,7 +56,7 @@ class AlertedMessage(BaseMessage):
 
 class CompletingConsumer(HostConsumer):
     send_completion = True
-    groups = ["room"]  # noqa: RUF012 - the documented way to declare a consumer's groups
+    groups = ["room"]
     gate: ClassVar[asyncio.Event]
 
     @ws_handler

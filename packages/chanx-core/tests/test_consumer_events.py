@@ -44,7 +44,7 @@ class ChannelMessage(BaseMessage):
 
 
 class EventConsumer(HostConsumer[GreetEvent]):
-    groups = ["town"]  # noqa: RUF012 - the documented way to declare a consumer's groups
+    groups = ["town"]
 
     @ws_handler
     async def ping(self, message: PingMessage) -> PongMessage:

@@ -58,7 +58,7 @@ class HeardMessage(BaseMessage):
 
 
 class GroupConsumer(HostConsumer):
-    groups = ["lobby"]  # noqa: RUF012 - the documented way to declare a consumer's groups
+    groups = ["lobby"]
 
     @ws_handler(output_type=HeardMessage)
     async def shout(self, message: ShoutMessage) -> None:
@@ -220,3 +220,58 @@ async def test_post_authentication_runs_after_auth_and_group_joins(layer: Memory
     assert list(first_groups) == ["lobby"]
     assert second_user == "bob"
     assert len(second_groups["lobby"]) == 2
+
+
+class RememberedConsumer(HostConsumer):
+    """Keeps its instances, so a test can reach the server side of a connection."""
+
+    groups = ["remembered"]
+    instances: ClassVar[list[RememberedConsumer]] = []
+
+    async def post_authentication(self) -> None:
+        RememberedConsumer.instances.append(self)
+
+    @ws_handler
+    async def shout(self, message: ShoutMessage) -> None:
+        await self.broadcast_message(message)
+
+
+async def test_teardown_leaves_groups_when_the_loop_ends_without_a_disconnect(
+    layer: MemoryLayer,
+) -> None:
+    """chanx_teardown(leave_groups=True) releases memberships, and a second call is harmless."""
+    RememberedConsumer.instances = []
+    communicator = WebsocketCommunicator(RememberedConsumer.as_asgi(), "/ws")
+    await communicator.connect()
+    await communicator.receive_nothing()
+    assert layer.members() == {"remembered": {RememberedConsumer.instances[0].channel_name}}
+    consumer = RememberedConsumer.instances[0]
+    await consumer.chanx_teardown(leave_groups=True)
+    await consumer.chanx_teardown(leave_groups=True)
+    assert layer.members() == {}
+    await communicator.disconnect()
+
+
+class VanishingConsumer(RememberedConsumer):
+    """A connection whose client is gone: every send fails like uvicorn's ClientDisconnected."""
+
+    async def _chanx_send_text(self, text: str) -> None:
+        raise OSError("client disconnected")
+
+
+async def test_a_relay_to_a_vanished_client_does_not_end_the_connection_loop(
+    layer: MemoryLayer,
+) -> None:
+    """A broadcast whose send fails is dropped for that connection; its loop keeps running."""
+    RememberedConsumer.instances = []
+    gone = WebsocketCommunicator(VanishingConsumer.as_asgi(), "/ws")
+    alive = WebsocketCommunicator(RememberedConsumer.as_asgi(), "/ws")
+    await gone.connect()
+    await alive.connect()
+    await alive.send_json({"action": "shout", "payload": "hello"})
+    assert await alive.receive_json() == {"action": "shout", "payload": "hello"}
+    await gone.receive_nothing()
+    await gone.disconnect()  # the loop still runs, so it still handles the disconnect
+    assert layer.members() == {"remembered": {RememberedConsumer.instances[1].channel_name}}
+    await alive.disconnect()
+    assert layer.members() == {}

@@ -27,7 +27,7 @@ class EchoedMessage(BaseMessage):
 
 class LoggingConsumer(HostConsumer):
     log_websocket_message = True
-    groups = ["logs"]  # noqa: RUF012 - the documented way to declare a consumer's groups
+    groups = ["logs"]
     seen_context: ClassVar[list[dict[str, Any]]] = []
 
     @ws_handler
@@ -90,7 +90,7 @@ async def test_broadcasts_are_logged_when_relayed() -> None:
 
     class Broadcasting(HostConsumer):
         log_websocket_message = True
-        groups = ["logs"]  # noqa: RUF012 - the documented way to declare a consumer's groups
+        groups = ["logs"]
 
         @ws_handler(output_type=EchoedMessage)
         async def echo(self, message: EchoMessage) -> None:

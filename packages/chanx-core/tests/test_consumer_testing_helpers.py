@@ -39,7 +39,7 @@ class TockMessage(BaseMessage):
 
 class HelperConsumer(HostConsumer[TickEvent]):
     send_completion = True
-    groups = ["clock"]  # noqa: RUF012 - the documented way to declare a consumer's groups
+    groups = ["clock"]
 
     @ws_handler
     async def ping(self, message: PingMessage) -> PongMessage:

@@ -43,7 +43,7 @@ class NotificationMessage(BaseMessage):
 
 @channel(name="chat", description="Real-time chat API", tags=["chat"])
 class ChatConsumer(AsyncJsonWebsocketConsumer[NotificationEvent]):
-    groups = ["chat_room"]  # noqa: RUF012 - the base declares it; each connection copies it
+    groups = ["chat_room"]
 
     @ws_handler
     async def handle_ping(self, message: PingMessage) -> PongMessage:

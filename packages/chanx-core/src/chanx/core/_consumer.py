@@ -12,6 +12,7 @@ with ``_`` for ``.`` (:mod:`chanx.core._groups`, :mod:`chanx.core._events`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Collection, Mapping
 from typing import Any, ClassVar
 
@@ -165,18 +166,44 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
 
     async def websocket_disconnect(self, message: Mapping[str, Any]) -> None:
         """Cancel running handlers, then let the framework leave groups and stop."""
-        self._chanx_ready = False
         try:
-            dispatcher = self._chanx_dispatcher
+            await self.chanx_teardown()
+        finally:
+            parent: Any = super()
+            await parent.websocket_disconnect(message)
+
+    async def chanx_teardown(self, *, leave_groups: bool = False) -> None:
+        """Release what this connection holds; safe to call more than once.
+
+        ``websocket_disconnect`` calls it, then the framework leaves the groups. The adapters
+        also call it with ``leave_groups=True`` when the connection's loop ends without a
+        disconnect (an exception, a cancelled task, a client that vanished mid-send), so no
+        handler task, group membership or context variable outlives the connection.
+
+        Args:
+            leave_groups: Also remove the connection from its groups on the channel layer.
+        """
+        self._chanx_ready = False
+        dispatcher = self._chanx_dispatcher
+        self._chanx_dispatcher = None
+        try:
             if dispatcher is not None:
-                self._chanx_dispatcher = None
                 await dispatcher.close()
         finally:
             tokens = self.__dict__.pop("_chanx_log_tokens", None)
             if tokens:
-                reset_contextvars(**tokens)
-            parent: Any = super()
-            await parent.websocket_disconnect(message)
+                # Only the connection's own task can restore them; from anywhere else there
+                # is nothing of this connection's to restore.
+                with contextlib.suppress(ValueError):
+                    reset_contextvars(**tokens)
+            layer = getattr(self, "channel_layer", None)
+            groups = self.__dict__.get("groups") or ()
+            if leave_groups and layer is not None and groups:
+                for group in list(groups):
+                    try:
+                        await layer.group_discard(group, self.channel_name)
+                    except Exception:  # the layer may be the thing that failed
+                        logger.exception("chanx.groups.leave_failed", group=group)
 
     # ------------------------------------------------------------------ client frames
     async def _chanx_refuse_binary(self, _: object) -> None:

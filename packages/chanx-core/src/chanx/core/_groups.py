@@ -57,9 +57,14 @@ class GroupsMixin(ConsumerBase[ReceiveEvent]):
             logger.info(
                 "chanx.websocket.send", action=message.get("action"), message=message["text"]
             )
-        await self._chanx_send_text(message["text"])
-        if config.send_completion:
-            await self._chanx_send_text(GROUP_COMPLETE_FRAME)
+        try:
+            await self._chanx_send_text(message["text"])
+            if config.send_completion:
+                await self._chanx_send_text(GROUP_COMPLETE_FRAME)
+        except Exception:
+            # This runs in the framework's own loop: a client that vanished mid-send must not
+            # end that loop before the disconnect cleans up.
+            logger.info("chanx.broadcast.relay_failed", action=message.get("action"))
 
     async def join_group(self, group: str) -> None:
         """Add this connection to a group (it leaves all its groups when it closes).
