@@ -85,6 +85,10 @@ class Dispatcher:
         self._tasks.discard(task)
         if self._slots is not None:
             self._slots.release()
+        # The same backstop as the in-order worker's: report it as Chanx's, not as asyncio's
+        # "Task exception was never retrieved".
+        if not task.cancelled() and (error := task.exception()) is not None:
+            logger.error("chanx.dispatch.unexpected_error", exc_info=error)
 
     async def _drain(self, queue: asyncio.Queue[tuple[Work, Any]]) -> None:
         while True:
@@ -121,3 +125,4 @@ class Dispatcher:
                         task.result()
         self._tasks.clear()
         self._worker = None
+        self._queue = None  # drops the stop item a cancelled worker never took
