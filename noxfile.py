@@ -9,6 +9,7 @@ Sessions:
     asyncapi_validate  every AsyncAPI document the chanx-asyncapi tests write, checked by the
                    official @asyncapi/parser (node and npm)
     asyncapi_browser   the AsyncAPI docs page rendered in headless Chromium
+    demo           the FastAPI chat example served on 127.0.0.1:8000 (not run by default)
 
 Run ``nox -l`` for the list and ``nox -s <name>`` for one session.
 """
@@ -39,11 +40,19 @@ nox.options.sessions = [
     "integration",
     "asyncapi_validate",
     "asyncapi_browser",
+    "docs",
 ]
 
 CODE_DISTS = [dist for dist in DISTS if dist.portion is not None]
 TEST_REQUIREMENTS = ["pytest>=8.3", "pytest-asyncio>=0.24", "hypothesis>=6.100"]
-EXTRA_TEST_REQUIREMENTS: dict[str, list[str]] = {}
+EXTRA_TEST_REQUIREMENTS: dict[str, list[str]] = {
+    # Starlette's TestClient: httpx2 for Starlette 1.x (which warns on plain httpx), httpx for
+    # the older Starlette releases FastAPI's floor allows.
+    "chanx-fastapi": ["httpx>=0.27", "httpx2>=2"],
+    # The Django tests run under pytest-django; they use chanx's own communicator, never
+    # channels.testing (which imports daphne), so daphne is not needed.
+    "chanx-django": ["pytest-django>=4.9"],
+}
 
 DOC_PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs").glob("*.md"))
 
@@ -70,8 +79,13 @@ def wheelhouse(session: nox.Session) -> Path:
 
 
 def install_wheels(session: nox.Session, *requirements: str) -> None:
-    """Install distributions of this workspace from the wheelhouse, third parties from PyPI."""
-    session.install("--find-links", str(wheelhouse(session)), *requirements)
+    """Install distributions of this workspace from the wheelhouse, third parties from PyPI.
+
+    Every build carries the same version, so a reused session would keep an older wheel of
+    ours: ``--reinstall-package`` makes uv take this run's build every time.
+    """
+    fresh = [arg for dist in DISTS for arg in ("--reinstall-package", dist.name)]
+    session.install(*fresh, "--find-links", str(wheelhouse(session)), *requirements)
 
 
 def pinned(*names: str) -> list[str]:
@@ -103,7 +117,8 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """Mypy strict over each package's source, tests and typed example files."""
-    session.install("mypy>=1.13", *TEST_REQUIREMENTS, "nox", "types-PyYAML>=6")
+    extras = sorted({req for reqs in EXTRA_TEST_REQUIREMENTS.values() for req in reqs})
+    session.install("mypy>=1.13", *TEST_REQUIREMENTS, *extras, "nox", "types-PyYAML>=6")
     install_wheels(session, *pinned(*(dist.name for dist in CODE_DISTS)))
     sources = [str(dist.folder / "src") for dist in CODE_DISTS]
     session.run("mypy", *sources, "scripts", "noxfile.py")
@@ -118,14 +133,56 @@ def typecheck(session: nox.Session) -> None:
             # Each package's tests are checked on their own: test modules of different
             # packages share names (conftest, test_public_api) by design.
             paths = [*sources, str(tests_dir), str(tests_dir / "support")]
-            session.run("mypy", str(tests_dir), env={"MYPYPATH": os.pathsep.join(paths)})
+            # support/ holds modules the tests import by bare name (from MYPYPATH); checking
+            # the folder as well would see them twice, once as support.<name>.
+            session.run(
+                "mypy",
+                str(tests_dir),
+                "--exclude",
+                "/support/",
+                # Its own cache: runs with different MYPYPATHs must not share module maps.
+                "--cache-dir",
+                str(Path(session.create_tmp()) / f"mypy-{dist.name}"),
+                env={"MYPYPATH": os.pathsep.join(paths)},
+            )
+    # An example project is checked on its own: its top-level modules (chat, ...) are its own.
+    django_chat = ROOT / "examples" / "django_chat"
+    session.run(
+        "mypy",
+        str(django_chat),
+        "--cache-dir",
+        str(Path(session.create_tmp()) / "mypy-django_chat"),
+        env={"MYPYPATH": os.pathsep.join([*sources, str(django_chat)])},
+    )
+    fastapi_chat = ROOT / "examples" / "fastapi_chat"
+    session.install("arq>=0.26", "fast-channels[redis]>=1.1")  # the example's job queue, layers
+    session.run(
+        "mypy",
+        str(fastapi_chat / "fastapi_chat"),
+        "--cache-dir",
+        str(Path(session.create_tmp()) / "mypy-fastapi_chat"),
+        env={"MYPYPATH": os.pathsep.join([*sources, str(fastapi_chat)])},
+    )
 
 
 @nox.session
 def packaging(session: nox.Session) -> None:
     """Build wheels and sdists, check their contents and metadata, install them outside."""
     out = Path(tempfile.mkdtemp(prefix="chanx-dist-"))
-    session.run("uv", "build", "--all-packages", "--out-dir", str(out), "--quiet", external=True)
+    # Wheels and sdists each from the source tree, as a release uploads them. (A wheel built
+    # from the meta package's sdist would lose the `fast_channels` alias: hatchling re-reads
+    # dynamic extras from PKG-INFO with a packaging that normalises extra names.)
+    session.run(
+        "uv",
+        "build",
+        "--all-packages",
+        "--sdist",
+        "--wheel",
+        "--out-dir",
+        str(out),
+        "--quiet",
+        external=True,
+    )
     session.install(*TEST_REQUIREMENTS, "packaging>=24")
     session.run(
         "pytest",
@@ -137,10 +194,32 @@ def packaging(session: nox.Session) -> None:
     )
 
 
+# Servers, clients and layers of the integration tests, beyond the workspace's wheels.
+INTEGRATION_REQUIREMENTS = [
+    f"chanx-django[redis]=={version()}",  # Django, Channels, DRF and channels_redis
+    "daphne>=4.1",
+    "uvicorn>=0.30",
+    "websockets>=13",
+    f"chanx-fastapi[redis]=={version()}",  # fast-channels' Redis layers
+    "httpx>=0.27",  # the FastAPI tests' HTTP client
+    "arq>=0.26",  # the FastAPI example's job worker
+]
+
+
 @nox.session
 def integration(session: nox.Session) -> None:
-    """Cross-package tests in integration_tests/, against the built wheels of every package."""
-    install_wheels(session, *pinned(*(dist.name for dist in CODE_DISTS)), *TEST_REQUIREMENTS)
+    """Cross-package tests in integration_tests/, against the built wheels of every package.
+
+    The tests write the AsyncAPI documents the example servers serve into a folder
+    (``CHANX_ASYNCAPI_DUMP_DIR``), which the official parser then validates.
+    """
+    install_wheels(
+        session,
+        *pinned(*(dist.name for dist in CODE_DISTS)),
+        *TEST_REQUIREMENTS,
+        *INTEGRATION_REQUIREMENTS,
+    )
+    documents = Path(tempfile.mkdtemp(prefix="chanx-integration-documents-"))
     session.run(
         "pytest",
         "integration_tests",
@@ -148,7 +227,12 @@ def integration(session: nox.Session) -> None:
         "-p",
         "no:cacheprovider",
         *session.posargs,
+        env={"CHANX_ASYNCAPI_DUMP_DIR": str(documents)},
     )
+    if session.posargs and not any(documents.iterdir()):
+        session.log("the selected tests wrote no AsyncAPI documents; nothing to validate")
+        return
+    validate_asyncapi(session, documents)
 
 
 ASYNCAPI_TESTS = ROOT / "packages" / "chanx-asyncapi" / "tests"
@@ -163,9 +247,8 @@ def unavailable(session: nox.Session, reason: str) -> None:
     session.skip(reason)
 
 
-@nox.session
-def asyncapi_validate(session: nox.Session) -> None:
-    """Validate every AsyncAPI document the chanx-asyncapi tests write with @asyncapi/parser."""
+def validate_asyncapi(session: nox.Session, *paths: Path) -> None:
+    """Validate AsyncAPI documents (files or folders) with the official @asyncapi/parser."""
     if not (shutil.which("node") and shutil.which("npm")):
         unavailable(session, "node and npm are needed to run the official AsyncAPI parser")
     validator = ASYNCAPI_TESTS / "validator"
@@ -179,6 +262,14 @@ def asyncapi_validate(session: nox.Session) -> None:
         "--no-fund",
         external=True,
     )
+    session.run("node", str(validator / "validate.mjs"), *map(str, paths), external=True)
+
+
+@nox.session
+def asyncapi_validate(session: nox.Session) -> None:
+    """Validate every AsyncAPI document the chanx-asyncapi tests write with @asyncapi/parser."""
+    if not (shutil.which("node") and shutil.which("npm")):
+        unavailable(session, "node and npm are needed to run the official AsyncAPI parser")
     install_wheels(session, *pinned("chanx-asyncapi"), *TEST_REQUIREMENTS)
     documents = Path(tempfile.mkdtemp(prefix="chanx-asyncapi-documents-"))
     session.run(
@@ -190,13 +281,7 @@ def asyncapi_validate(session: nox.Session) -> None:
         "not browser",
         env={"CHANX_ASYNCAPI_DUMP_DIR": str(documents)},
     )
-    session.run(
-        "node",
-        str(validator / "validate.mjs"),
-        str(documents),
-        str(ASYNCAPI_TESTS / "golden"),
-        external=True,
-    )
+    validate_asyncapi(session, documents, ASYNCAPI_TESTS / "golden")
 
 
 @nox.session
@@ -259,3 +344,46 @@ def clean(session: nox.Session) -> None:
     """Remove build and cache folders."""
     for name in ("dist", "build", ".mypy_cache", ".ruff_cache", ".pytest_cache"):
         shutil.rmtree(ROOT / name, ignore_errors=True)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site with mkdocs; any warning fails the build."""
+    session.install("mkdocs>=1.6", "mkdocs-material>=9.5", "mkdocstrings[python]>=0.27")
+    session.run("mkdocs", "build", "--strict", env={"NO_MKDOCS_2_WARNING": "1"})
+
+
+DEMO_APP_DIR = ROOT / "examples" / "fastapi_chat"
+DEMO_APP = "fastapi_chat.app:app"
+# The example's own needs beyond chanx-fastapi: a server with WebSockets, and its job queue.
+DEMO_REQUIREMENTS = ["uvicorn>=0.30", "websockets>=13", "arq>=0.26"]
+
+
+@nox.session(default=False)
+def demo(session: nox.Session) -> None:
+    """Serve the FastAPI chat example on 127.0.0.1:8000 until Ctrl+C.
+
+    The port is the first argument (``nox -s demo -- 8080``) or ``CHANX_DEMO_PORT``. With
+    ``REDIS_URL`` set the app uses a Redis channel layer and queues jobs for an arq worker
+    (see examples/fastapi_chat/README.md); without it everything runs in this one process.
+    """
+    install_wheels(session, *pinned("chanx-fastapi[redis]"), *DEMO_REQUIREMENTS)
+    port = session.posargs[0] if session.posargs else os.environ.get("CHANX_DEMO_PORT", "8000")
+    if not port.isdigit():
+        session.error(f"the port must be a number, got {port!r}")
+    base = f"http://127.0.0.1:{port}"
+    session.log(f"chat page:     {base}/")
+    session.log(f"AsyncAPI docs: {base}/asyncapi/docs")
+    session.log("stop it with Ctrl+C")
+    session.run(
+        "python",
+        "-m",
+        "uvicorn",
+        DEMO_APP,
+        "--app-dir",
+        str(DEMO_APP_DIR),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        port,
+    )

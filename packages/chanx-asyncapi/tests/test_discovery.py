@@ -46,7 +46,8 @@ def test_an_entry_point_recognises_its_application(
 ) -> None:
     """The registered function that answers with records wins."""
     register(tmp_path, monkeypatch, sample="chanx_asyncapi_sample:discover")
-    assert [name for name, _ in discovery_functions()] == ["sample"]
+    # Installed adapters register too (they answer None for this app); look at ours only.
+    assert [name for name, _ in discovery_functions() if name == "sample"] == ["sample"]
     assert discover_routes(sample.app) == sample.ROUTES
 
 
@@ -60,7 +61,8 @@ def test_functions_answering_none_are_skipped(
         b_sample="chanx_asyncapi_sample:discover",
         a_never="chanx_asyncapi_sample:discover_nothing",
     )
-    assert [name for name, _ in discovery_functions()] == ["a_never", "b_sample"]
+    ours = {"a_never", "b_sample"}
+    assert [name for name, _ in discovery_functions() if name in ours] == ["a_never", "b_sample"]
     assert discover_routes(sample.app) == sample.ROUTES
 
 

@@ -14,6 +14,8 @@ from chanx_core_host import HostFramework, MemoryLayer
 
 from chanx.core.settings import invalidate_settings
 
+pytest_plugins = ["pytester"]
+
 
 @pytest.fixture(autouse=True)
 def layer() -> Iterator[MemoryLayer]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
-from collections.abc import Awaitable, Callable
+import inspect
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any, ClassVar, Literal
 
@@ -111,7 +113,8 @@ class BaseAuthenticator:
         raise NotImplementedError
 
 
-Verifier = Callable[[str], Awaitable[Any]]
+Verifier = Callable[[str], Any]
+"""Checks a credential and returns the user: ``async def`` or plain ``def``."""
 
 
 class CredentialAuthenticator(BaseAuthenticator):
@@ -147,7 +150,8 @@ class CredentialAuthenticator(BaseAuthenticator):
         """Build an authenticator class around an ``async`` function that checks a credential.
 
         Args:
-            verify: ``async def verify(credential) -> user``; raise
+            verify: ``async def verify(credential) -> user`` or a plain ``def`` (run in a
+                worker thread); raise
                 :class:`AuthenticationFailed` (or return None) to refuse.
             location: Where the credential travels.
             name: Its parameter, header or cookie name, or the subprotocol prefix.
@@ -158,7 +162,10 @@ class CredentialAuthenticator(BaseAuthenticator):
         """
 
         async def _verify(self: CredentialAuthenticator, credential: str) -> Any:
-            return await verify(credential)
+            if inspect.iscoroutinefunction(verify):
+                return await verify(credential)
+            # A plain function may block (a database lookup): keep it off the event loop.
+            return await asyncio.to_thread(verify, credential)
 
         namespace = {"location": location, "name": name, "scheme": scheme, "verify": _verify}
         return type(

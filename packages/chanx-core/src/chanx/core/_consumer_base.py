@@ -26,6 +26,12 @@ ReceiveEvent = TypeVar("ReceiveEvent", bound=BaseMessage, default=BaseMessage)
 """The type variable of a consumer's server-side events, for consumer bases of your own."""
 
 
+DEFAULT_LAYER_HINT = (
+    "configure CHANNEL_LAYERS (Django) or register a layer and set channel_layer_alias "
+    "(fast-channels)"
+)
+
+
 class ChannelLayerMissingError(RuntimeError):
     """A consumer needs a channel layer for groups or events and none is configured."""
 
@@ -44,7 +50,7 @@ class ConsumerBase(Generic[ReceiveEvent]):
         scope: Any  # each framework types its scope its own way
         channel_layer: ChannelLayer | None
         channel_name: str
-        channel_layer_alias: ClassVar[str | None]
+        channel_layer_alias: str | None
 
         async def accept(self, subprotocol: str | None = None) -> None: ...
         async def close(self, code: int | None = None) -> None: ...
@@ -66,6 +72,11 @@ class ConsumerBase(Generic[ReceiveEvent]):
     def chanx_project_settings(cls) -> Mapping[str, Any]:
         """Return project-wide setting defaults keyed by upper-case name (adapters override)."""
         return {}
+
+    @classmethod
+    def chanx_layer_missing_hint(cls) -> str:
+        """Return how to configure a channel layer, for errors (adapters override this)."""
+        return DEFAULT_LAYER_HINT
 
     @classmethod
     def chanx_layer_alias(cls) -> str | None:
@@ -144,9 +155,18 @@ class ConsumerBase(Generic[ReceiveEvent]):
 
 
 def layer_missing_text(cls: type) -> str:
+    """Return the error text for a consumer class that has no channel layer.
+
+    Args:
+        cls: The consumer class.
+
+    Returns:
+        What is missing, for which alias, and the adapter's hint on how to configure it.
+    """
     alias = getattr(cls, "channel_layer_alias", None)
+    hint = getattr(cls, "chanx_layer_missing_hint", None)
+    advice = hint() if callable(hint) else DEFAULT_LAYER_HINT
     return (
         f"{cls.__qualname__} needs a channel layer for groups and events, but none is "
-        f"configured for alias {alias!r}: configure CHANNEL_LAYERS (Django) or register a "
-        f"layer and set channel_layer_alias (fast-channels)"
+        f"configured for alias {alias!r}: {advice}"
     )

@@ -6,7 +6,7 @@ import json
 import time
 from collections.abc import Iterable
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 from urllib.parse import unquote, urlsplit
 
 from asgiref.testing import ApplicationCommunicator
@@ -102,7 +102,12 @@ class WebsocketCommunicator:
         finally:
             self.connected = False
 
-    async def __aenter__(self) -> WebsocketCommunicator:
+    @property
+    def finished(self) -> bool:
+        """True once the application has returned (or was cancelled)."""
+        return bool(self._io.future.done())
+
+    async def __aenter__(self) -> Self:
         await self.connect()
         return self
 
@@ -112,7 +117,7 @@ class WebsocketCommunicator:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if not self._io.future.done():
+        if not self.finished:
             await self.disconnect()
 
     # --------------------------------------------------------------- sending

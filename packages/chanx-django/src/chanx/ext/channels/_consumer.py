@@ -1,0 +1,105 @@
+"""The Django Channels consumer: Chanx's engine in front of Channels' JSON consumer.
+
+Why ``dispatch`` is overridden: Channels' ``AsyncConsumer.dispatch`` awaits
+``aclose_old_connections()`` (a hop to a worker thread and back) before *every* message, which
+is most of the CPU a small frame costs. Chanx's own message types (``websocket.receive``,
+``chanx.broadcast``, ``chanx.event``) skip it: the engine itself never touches the database, so
+there is nothing to clean up per frame. Handlers that use the ORM go through
+:func:`channels.db.database_sync_to_async` (which closes stale connections around each call) or
+Django's async ORM, the same rule Channels documents for any async consumer. Connect and
+disconnect keep Channels' behaviour: connections are cleaned up once at each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any, Final
+
+from channels.generic.websocket import AsyncJsonWebsocketConsumer as ChannelsJsonConsumer
+from channels.layers import get_channel_layer
+
+from chanx.core import ChanxWebsocketMixin, ReceiveEvent
+from chanx.core.layers import ChannelLayer
+from chanx.ext.channels._conf import chanx_settings, connect_signals
+
+ENGINE_MESSAGE_TYPES: Final[Mapping[str, str]] = {
+    "websocket.receive": "websocket_receive",
+    "chanx.broadcast": "chanx_broadcast",
+    "chanx.event": "chanx_event",
+}
+"""The message types dispatched without Channels' per-message database cleanup, and the
+methods that handle them."""
+
+connect_signals()
+
+
+class AsyncJsonWebsocketConsumer(ChanxWebsocketMixin[ReceiveEvent], ChannelsJsonConsumer):
+    """The base class of Chanx consumers on Django Channels.
+
+    Subclass it (``AsyncJsonWebsocketConsumer[MyEvent]`` names the server-side event type),
+    declare ``@ws_handler`` / ``@event_handler`` methods and route ``MyConsumer.as_asgi()``.
+    Settings come from the class attributes, then ``settings.CHANX`` (upper-case keys), then
+    Chanx's defaults; the channel layer from ``CHANNEL_LAYERS`` under
+    ``channel_layer_alias`` (``"default"``).
+    """
+
+    _chanx_disconnected: bool = False
+
+    # ------------------------------------------------------------------ framework hooks
+    @classmethod
+    def chanx_channel_layer(cls, alias: str | None) -> ChannelLayer | None:
+        """Return the Channels layer configured under ``alias`` in ``CHANNEL_LAYERS``."""
+        if alias is None:
+            return None
+        layer: ChannelLayer | None = get_channel_layer(alias)
+        return layer
+
+    @classmethod
+    def chanx_project_settings(cls) -> Mapping[str, Any]:
+        """Return a live view of ``settings.CHANX`` (checked, read on every lookup).
+
+        Raises:
+            django.core.exceptions.ImproperlyConfigured: When ``CHANX`` has an unknown key or
+                an unsupported ``MESSAGE_ACTION_KEY``.
+        """
+        return chanx_settings()
+
+    # ------------------------------------------------------------------ ASGI
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Run the connection; release what it holds if it ends without a disconnect.
+
+        A handler error that escapes Channels' loop, a cancelled task or a server that drops
+        the connection never reaches ``websocket_disconnect``; the engine's teardown then runs
+        here and leaves the groups, so no membership outlives the connection.
+        """
+        self._chanx_disconnected = False
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            if not self._chanx_disconnected:
+                await self.chanx_teardown(leave_groups=True)
+
+    async def dispatch(self, message: Mapping[str, Any]) -> None:
+        """Route a message to its handler; Chanx's own types skip the per-message DB cleanup."""
+        name = ENGINE_MESSAGE_TYPES.get(message.get("type", ""))
+        if name is None:
+            await super().dispatch(message)
+            return
+        await getattr(self, name)(message)
+
+    async def websocket_disconnect(self, message: Mapping[str, Any]) -> None:
+        """Cancel handlers, leave groups, run ``disconnect()`` and stop (Channels' order)."""
+        self._chanx_disconnected = True
+        if getattr(self, "channel_layer", None) is None:
+            # Nothing was joined without a layer; Channels would fail discarding the groups.
+            self.groups = []
+        await super().websocket_disconnect(message)
+
+    # ------------------------------------------------------------------ sending
+    async def _chanx_send_text(self, text: str) -> None:
+        # Straight to the ASGI send (through any middleware's wrapper), skipping two layers of
+        # Channels' send methods that only build this same message.
+        await self.base_send({"type": "websocket.send", "text": text})
+        if self._chanx_config.send_message_immediately:
+            await asyncio.sleep(0)

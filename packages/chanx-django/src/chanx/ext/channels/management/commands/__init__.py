@@ -1,0 +1,1 @@
+"""``generate_asyncapi_schema``: write the AsyncAPI document for CI."""
