@@ -9,7 +9,9 @@ Sessions:
     asyncapi_validate  every AsyncAPI document the chanx-asyncapi tests write, checked by the
                    official @asyncapi/parser (node and npm)
     asyncapi_browser   the AsyncAPI docs page rendered in headless Chromium
+    docs           the documentation site, built by mkdocs in strict mode
     demo           the FastAPI chat example served on 127.0.0.1:8000 (not run by default)
+    bench          the benchmark suite in bench/, results in bench/results/ (not run by default)
 
 Run ``nox -l`` for the list and ``nox -s <name>`` for one session.
 """
@@ -153,6 +155,16 @@ def typecheck(session: nox.Session) -> None:
         "--cache-dir",
         str(Path(session.create_tmp()) / "mypy-django_chat"),
         env={"MYPYPATH": os.pathsep.join([*sources, str(django_chat)])},
+    )
+    # The benchmarks, but the scenario that runs inside the released chanx 2.13's virtualenv.
+    session.run(
+        "mypy",
+        "bench",
+        "--exclude",
+        "dispatch_chanx213",
+        "--cache-dir",
+        str(Path(session.create_tmp()) / "mypy-bench"),
+        env={"MYPYPATH": os.pathsep.join(sources)},
     )
     fastapi_chat = ROOT / "examples" / "fastapi_chat"
     session.install("arq>=0.26", "fast-channels[redis]>=1.1")  # the example's job queue, layers
@@ -387,3 +399,37 @@ def demo(session: nox.Session) -> None:
         "--port",
         port,
     )
+
+
+BENCH_CHANX_213 = ROOT / ".nox" / "bench-chanx213"
+"""A virtualenv of its own for the released chanx 2.13.0, the benchmarks' "before" contender."""
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmarks in bench/ against the built wheels; results in bench/results/latest.md, .json.
+
+    Figures are reported, never asserted. Arguments go to bench/run.py, e.g.
+    ``nox -s bench -- --scenario dispatch --rounds 9``. chanx 2.13.0 comes from PyPI into
+    .nox/bench-chanx213 (``python -m venv`` and pip: it is a regular ``chanx`` package that must
+    not meet the workspace's portions); when it cannot be installed that contender is left out.
+    """
+    install_wheels(session, *pinned("chanx-fastapi", "chanx-django"))
+    old = BENCH_CHANX_213 / ("Scripts" if os.name == "nt" else "bin") / "python"
+    try:
+        if not old.exists():
+            session.run("python", "-m", "venv", str(BENCH_CHANX_213))
+        session.run(
+            str(old),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "chanx[fast-channels]==2.13.0",
+            external=True,
+        )
+        released = ["--chanx213-python", str(old)]
+    except nox.command.CommandFailed:
+        session.warn("chanx 2.13.0 could not be installed; the benchmarks run without it")
+        released = []
+    session.run("python", "bench/run.py", *released, *session.posargs)
