@@ -22,18 +22,23 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, TypeAdapter
 
 from bench._harness import Contender, Result, Runner, Sample, measure, scenario_json, timed
+from bench.scenarios._messages import (
+    AckMessage,
+    ChatMessage,
+    ChatReplyMessage,
+    DeleteMessage,
+    EditMessage,
+    HistoryMessage,
+    JoinMessage,
+    LeaveMessage,
+    PresenceMessage,
+    ReactMessage,
+    ReadMessage,
+    TypingMessage,
+)
 from bench.scenarios._payloads import (
     CHAT_FRAME,
     TEXT,
-    ChatPayload,
-    ChatReplyPayload,
-    DeletePayload,
-    EditPayload,
-    PresencePayload,
-    ReactPayload,
-    ReadPayload,
-    RoomPayload,
-    TypingPayload,
     chat_reply_payload,
 )
 from chanx.core.decorators import ws_handler
@@ -48,90 +53,6 @@ CHANX_213_SCRIPT = Path(__file__).with_name("dispatch_chanx213.py")
 
 
 # ---------------------------------------------------------------------------- messages
-class ChatMessage(BaseMessage):
-    """A chat line sent to a room."""
-
-    action: Literal["chat"] = "chat"
-    payload: ChatPayload
-
-
-class ChatReplyMessage(BaseMessage):
-    """The acknowledgement of a chat line."""
-
-    action: Literal["chat_reply"] = "chat_reply"
-    payload: ChatReplyPayload
-
-
-class JoinMessage(BaseMessage):
-    """Join a room."""
-
-    action: Literal["join"] = "join"
-    payload: RoomPayload
-
-
-class LeaveMessage(BaseMessage):
-    """Leave a room."""
-
-    action: Literal["leave"] = "leave"
-    payload: RoomPayload
-
-
-class HistoryMessage(BaseMessage):
-    """Ask for a room's recent lines."""
-
-    action: Literal["history"] = "history"
-    payload: RoomPayload
-
-
-class TypingMessage(BaseMessage):
-    """Started or stopped typing."""
-
-    action: Literal["typing"] = "typing"
-    payload: TypingPayload
-
-
-class EditMessage(BaseMessage):
-    """Edit a chat line."""
-
-    action: Literal["edit"] = "edit"
-    payload: EditPayload
-
-
-class DeleteMessage(BaseMessage):
-    """Delete a chat line."""
-
-    action: Literal["delete"] = "delete"
-    payload: DeletePayload
-
-
-class ReactMessage(BaseMessage):
-    """React to a chat line."""
-
-    action: Literal["react"] = "react"
-    payload: ReactPayload
-
-
-class ReadMessage(BaseMessage):
-    """Mark a room read."""
-
-    action: Literal["read"] = "read"
-    payload: ReadPayload
-
-
-class PresenceMessage(BaseMessage):
-    """Set one's presence."""
-
-    action: Literal["presence"] = "presence"
-    payload: PresencePayload
-
-
-class AckMessage(BaseMessage):
-    """A plain acknowledgement of the frames that need no data back."""
-
-    action: Literal["ack"] = "ack"
-    payload: str
-
-
 INCOMING: tuple[type[BaseMessage], ...] = (
     ChatMessage,
     JoinMessage,

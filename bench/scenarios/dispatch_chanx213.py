@@ -19,110 +19,34 @@ import platform
 import sys
 import time
 from importlib import metadata
-from typing import Any, Literal
+from pathlib import Path
+from typing import Any
 
-from _payloads import (
+# The repository root, so the shared `bench.scenarios` modules import here too (its chanx
+# is 2.13's: the repository root has no chanx/ folder).
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from bench.scenarios._messages import (
+    AckMessage,
+    ChatMessage,
+    ChatReplyMessage,
+    DeleteMessage,
+    EditMessage,
+    HistoryMessage,
+    JoinMessage,
+    LeaveMessage,
+    PresenceMessage,
+    ReactMessage,
+    ReadMessage,
+    TypingMessage,
+)
+from bench.scenarios._payloads import (
     CHAT_FRAME,
     TEXT,
-    ChatPayload,
-    ChatReplyPayload,
-    DeletePayload,
-    EditPayload,
-    PresencePayload,
-    ReactPayload,
-    ReadPayload,
-    RoomPayload,
-    TypingPayload,
     chat_reply_payload,
 )
-
 from chanx.core.decorators import ws_handler
 from chanx.fast_channels.websocket import AsyncJsonWebsocketConsumer
-from chanx.messages.base import BaseMessage
-
-
-class ChatMessage(BaseMessage):
-    """A chat line sent to a room."""
-
-    action: Literal["chat"] = "chat"
-    payload: ChatPayload
-
-
-class ChatReplyMessage(BaseMessage):
-    """The acknowledgement of a chat line."""
-
-    action: Literal["chat_reply"] = "chat_reply"
-    payload: ChatReplyPayload
-
-
-class JoinMessage(BaseMessage):
-    """Join a room."""
-
-    action: Literal["join"] = "join"
-    payload: RoomPayload
-
-
-class LeaveMessage(BaseMessage):
-    """Leave a room."""
-
-    action: Literal["leave"] = "leave"
-    payload: RoomPayload
-
-
-class HistoryMessage(BaseMessage):
-    """Ask for a room's recent lines."""
-
-    action: Literal["history"] = "history"
-    payload: RoomPayload
-
-
-class TypingMessage(BaseMessage):
-    """Started or stopped typing."""
-
-    action: Literal["typing"] = "typing"
-    payload: TypingPayload
-
-
-class EditMessage(BaseMessage):
-    """Edit a chat line."""
-
-    action: Literal["edit"] = "edit"
-    payload: EditPayload
-
-
-class DeleteMessage(BaseMessage):
-    """Delete a chat line."""
-
-    action: Literal["delete"] = "delete"
-    payload: DeletePayload
-
-
-class ReactMessage(BaseMessage):
-    """React to a chat line."""
-
-    action: Literal["react"] = "react"
-    payload: ReactPayload
-
-
-class ReadMessage(BaseMessage):
-    """Mark a room read."""
-
-    action: Literal["read"] = "read"
-    payload: ReadPayload
-
-
-class PresenceMessage(BaseMessage):
-    """Set one's presence."""
-
-    action: Literal["presence"] = "presence"
-    payload: PresencePayload
-
-
-class AckMessage(BaseMessage):
-    """A plain acknowledgement of the frames that need no data back."""
-
-    action: Literal["ack"] = "ack"
-    payload: str
 
 
 class Chat213(AsyncJsonWebsocketConsumer):
