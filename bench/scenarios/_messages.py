@@ -1,8 +1,8 @@
-"""The messages of the ``dispatch`` scenario, shared by every contender.
+"""The messages and handlers of the ``dispatch`` scenario, shared by every contender.
 
-``chanx.messages.base.BaseMessage`` exists both in chanx-messages and in the released chanx
-2.13.0, so this module imports in the workspace and in 2.13's own virtualenv alike: each side
-builds the same classes on its own Chanx's base, and no class is written twice.
+``chanx.messages.base.BaseMessage`` and ``chanx.core.decorators.ws_handler`` exist both in the
+workspace and in the released chanx 2.13.0, so this module imports in either environment: each
+side builds the same classes on its own Chanx, and nothing is written twice.
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from bench.scenarios._payloads import (
     ReadPayload,
     RoomPayload,
     TypingPayload,
+    chat_reply_payload,
 )
+from chanx.core.decorators import ws_handler
 from chanx.messages.base import BaseMessage
 
 
@@ -105,3 +107,57 @@ class AckMessage(BaseMessage):
 
     action: Literal["ack"] = "ack"
     payload: str
+
+
+# ---------------------------------------------------------------------------- handlers
+class ChatHandlers:
+    """The ten handlers of every Chanx contender's consumer (mixed into each framework's class)."""
+
+    last_id: int = 0
+
+    @ws_handler
+    async def handle_chat(self, message: ChatMessage) -> ChatReplyMessage:
+        """Store a chat line (here: number it) and acknowledge it."""
+        self.last_id += 1
+        return ChatReplyMessage(payload=chat_reply_payload(message.payload, self.last_id))
+
+    @ws_handler
+    async def handle_join(self, message: JoinMessage) -> AckMessage:
+        """Join a room."""
+        return AckMessage(payload=message.payload.room)
+
+    @ws_handler
+    async def handle_leave(self, message: LeaveMessage) -> AckMessage:
+        """Leave a room."""
+        return AckMessage(payload=message.payload.room)
+
+    @ws_handler
+    async def handle_history(self, message: HistoryMessage) -> AckMessage:
+        """Send a room's history (here: nothing)."""
+        return AckMessage(payload=message.payload.room)
+
+    @ws_handler
+    async def handle_typing(self, message: TypingMessage) -> None:
+        """Note that someone types."""
+
+    @ws_handler
+    async def handle_edit(self, message: EditMessage) -> AckMessage:
+        """Edit a chat line."""
+        return AckMessage(payload=str(message.payload.message_id))
+
+    @ws_handler
+    async def handle_delete(self, message: DeleteMessage) -> AckMessage:
+        """Delete a chat line."""
+        return AckMessage(payload=str(message.payload.message_id))
+
+    @ws_handler
+    async def handle_react(self, message: ReactMessage) -> None:
+        """React to a chat line."""
+
+    @ws_handler
+    async def handle_read(self, message: ReadMessage) -> None:
+        """Mark a room read."""
+
+    @ws_handler
+    async def handle_presence(self, message: PresenceMessage) -> None:
+        """Set one's presence."""

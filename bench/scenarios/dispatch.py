@@ -23,9 +23,8 @@ from pydantic import Field, TypeAdapter
 
 from bench._harness import Contender, Result, Runner, Sample, measure, scenario_json, timed
 from bench.scenarios._messages import (
-    AckMessage,
+    ChatHandlers,
     ChatMessage,
-    ChatReplyMessage,
     DeleteMessage,
     EditMessage,
     HistoryMessage,
@@ -39,9 +38,7 @@ from bench.scenarios._messages import (
 from bench.scenarios._payloads import (
     CHAT_FRAME,
     TEXT,
-    chat_reply_payload,
 )
-from chanx.core.decorators import ws_handler
 from chanx.messages import BaseMessage
 
 NAME = "dispatch"
@@ -65,60 +62,6 @@ INCOMING: tuple[type[BaseMessage], ...] = (
     ReadMessage,
     PresenceMessage,
 )
-
-
-# ---------------------------------------------------------------------------- handlers
-class ChatHandlers:
-    """The ten handlers of every Chanx contender's consumer (mixed into each framework's class)."""
-
-    last_id: int = 0
-
-    @ws_handler
-    async def handle_chat(self, message: ChatMessage) -> ChatReplyMessage:
-        """Store a chat line (here: number it) and acknowledge it."""
-        self.last_id += 1
-        return ChatReplyMessage(payload=chat_reply_payload(message.payload, self.last_id))
-
-    @ws_handler
-    async def handle_join(self, message: JoinMessage) -> AckMessage:
-        """Join a room."""
-        return AckMessage(payload=message.payload.room)
-
-    @ws_handler
-    async def handle_leave(self, message: LeaveMessage) -> AckMessage:
-        """Leave a room."""
-        return AckMessage(payload=message.payload.room)
-
-    @ws_handler
-    async def handle_history(self, message: HistoryMessage) -> AckMessage:
-        """Send a room's history (here: nothing)."""
-        return AckMessage(payload=message.payload.room)
-
-    @ws_handler
-    async def handle_typing(self, message: TypingMessage) -> None:
-        """Note that someone types."""
-
-    @ws_handler
-    async def handle_edit(self, message: EditMessage) -> AckMessage:
-        """Edit a chat line."""
-        return AckMessage(payload=str(message.payload.message_id))
-
-    @ws_handler
-    async def handle_delete(self, message: DeleteMessage) -> AckMessage:
-        """Delete a chat line."""
-        return AckMessage(payload=str(message.payload.message_id))
-
-    @ws_handler
-    async def handle_react(self, message: ReactMessage) -> None:
-        """React to a chat line."""
-
-    @ws_handler
-    async def handle_read(self, message: ReadMessage) -> None:
-        """Mark a room read."""
-
-    @ws_handler
-    async def handle_presence(self, message: PresenceMessage) -> None:
-        """Set one's presence."""
 
 
 # ---------------------------------------------------------------------------- the fake wire

@@ -27,82 +27,21 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.scenarios._messages import (
-    AckMessage,
-    ChatMessage,
-    ChatReplyMessage,
-    DeleteMessage,
-    EditMessage,
-    HistoryMessage,
-    JoinMessage,
-    LeaveMessage,
-    PresenceMessage,
-    ReactMessage,
-    ReadMessage,
-    TypingMessage,
+    ChatHandlers,
 )
 from bench.scenarios._payloads import (
     CHAT_FRAME,
     TEXT,
-    chat_reply_payload,
 )
-from chanx.core.decorators import ws_handler
 from chanx.fast_channels.websocket import AsyncJsonWebsocketConsumer
 
 
-class Chat213(AsyncJsonWebsocketConsumer):
-    """The same ten handlers as ``dispatch.ChatHandlers``."""
+class Chat213(ChatHandlers, AsyncJsonWebsocketConsumer):
+    """The shared ten handlers on the released chanx 2.13.0's consumer."""
 
     channel_layer_alias = None
     # 2.13 defaults to True (a sleep(0) after every send); today's default is False.
     send_message_immediately = False
-    last_id = 0
-
-    @ws_handler
-    async def handle_chat(self, message: ChatMessage) -> ChatReplyMessage:
-        """Store a chat line (here: number it) and acknowledge it."""
-        self.last_id += 1
-        return ChatReplyMessage(payload=chat_reply_payload(message.payload, self.last_id))
-
-    @ws_handler
-    async def handle_join(self, message: JoinMessage) -> AckMessage:
-        """Join a room."""
-        return AckMessage(payload=message.payload.room)
-
-    @ws_handler
-    async def handle_leave(self, message: LeaveMessage) -> AckMessage:
-        """Leave a room."""
-        return AckMessage(payload=message.payload.room)
-
-    @ws_handler
-    async def handle_history(self, message: HistoryMessage) -> AckMessage:
-        """Send a room's history (here: nothing)."""
-        return AckMessage(payload=message.payload.room)
-
-    @ws_handler
-    async def handle_typing(self, message: TypingMessage) -> None:
-        """Note that someone types."""
-
-    @ws_handler
-    async def handle_edit(self, message: EditMessage) -> AckMessage:
-        """Edit a chat line."""
-        return AckMessage(payload=str(message.payload.message_id))
-
-    @ws_handler
-    async def handle_delete(self, message: DeleteMessage) -> AckMessage:
-        """Delete a chat line."""
-        return AckMessage(payload=str(message.payload.message_id))
-
-    @ws_handler
-    async def handle_react(self, message: ReactMessage) -> None:
-        """React to a chat line."""
-
-    @ws_handler
-    async def handle_read(self, message: ReadMessage) -> None:
-        """Mark a room read."""
-
-    @ws_handler
-    async def handle_presence(self, message: PresenceMessage) -> None:
-        """Set one's presence."""
 
 
 async def main(messages: int) -> dict[str, Any]:
