@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import pytest
 from chanx_core_host import HostConsumer, MemoryLayer
@@ -166,3 +166,23 @@ async def test_events_after_the_capture_block_are_not_recorded() -> None:
         await HelperConsumer.broadcast_event(TickEvent(payload=3), groups=["clock"])
         assert await communicator.receive_json() == {"action": "tock", "payload": 3}
     assert captured.events == []
+
+
+class HostedCommunicator(WebsocketCommunicator):
+    """A communicator that, like an adapter's, sends default headers."""
+
+    default_headers = {"host": "testserver", "origin": "http://testserver"}
+
+
+def test_default_headers_are_sent_unless_the_test_gives_its_own() -> None:
+    """A subclass's default_headers fill in missing headers; a header the test gives wins."""
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:  # never run
+        raise AssertionError
+
+    communicator = HostedCommunicator(app, "/ws", headers={"Origin": "http://elsewhere"})
+    assert sorted(communicator.scope["headers"]) == [
+        (b"host", b"testserver"),
+        (b"origin", b"http://elsewhere"),
+    ]
+    assert WebsocketCommunicator(app, "/ws").scope["headers"] == []

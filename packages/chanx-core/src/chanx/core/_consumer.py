@@ -166,18 +166,29 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
 
     async def websocket_disconnect(self, message: Mapping[str, Any]) -> None:
         """Cancel running handlers, then let the framework leave groups and stop."""
+        self._chanx_disconnected = True
         try:
             await self.chanx_teardown()
         finally:
             parent: Any = super()
             await parent.websocket_disconnect(message)
 
+    async def chanx_connection_ended(self) -> None:
+        """Release what the connection holds once its loop has ended, however it ended.
+
+        Adapters call it from their ``__call__``'s ``finally``. After a ``websocket_disconnect``
+        the framework has already left the groups; otherwise (an exception, a cancellation, a
+        client that vanished mid-send) this leaves them, through :meth:`chanx_teardown`.
+        """
+        if not self._chanx_disconnected:
+            await self.chanx_teardown(leave_groups=True)
+
     async def chanx_teardown(self, *, leave_groups: bool = False) -> None:
         """Release what this connection holds; safe to call more than once.
 
-        ``websocket_disconnect`` calls it, then the framework leaves the groups. The adapters
-        also call it with ``leave_groups=True`` when the connection's loop ends without a
-        disconnect (an exception, a cancelled task, a client that vanished mid-send), so no
+        ``websocket_disconnect`` calls it, then the framework leaves the groups.
+        :meth:`chanx_connection_ended` calls it with ``leave_groups=True`` when the connection's
+        loop ends without a disconnect (an exception, a cancelled task, a client that vanished mid-send), so no
         handler task, group membership or context variable outlives the connection.
 
         Args:

@@ -41,6 +41,7 @@ class ConsumerBase(Generic[ReceiveEvent]):
 
     _chanx_handlers: ClassVar[tuple[HandlerSpec, ...]] = ()
     _chanx_ready: bool = False
+    _chanx_disconnected: bool = False
     _chanx_dispatcher: Dispatcher | None = None
     _chanx_config: ConsumerConfig
     _chanx_route_table: Routes

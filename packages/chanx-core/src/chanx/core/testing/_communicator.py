@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 from urllib.parse import unquote, urlsplit
 
 from asgiref.testing import ApplicationCommunicator
@@ -37,6 +37,9 @@ class WebsocketCommunicator:
         scope: Extra scope keys (``user``, ``url_route``...) merged into the scope.
     """
 
+    default_headers: ClassVar[Mapping[str, str]] = {}
+    """Headers (lower-case names) sent unless the test gives its own with the same name."""
+
     def __init__(
         self,
         application: Any,
@@ -53,6 +56,12 @@ class WebsocketCommunicator:
             header_list = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
         else:
             header_list = list(headers or [])
+        given = {name.lower() for name, _ in header_list}
+        header_list += [
+            (name.encode(), value.encode())
+            for name, value in self.default_headers.items()
+            if name.encode() not in given
+        ]
         full_scope: dict[str, Any] = {
             "type": "websocket",
             "asgi": {"version": "3.0"},

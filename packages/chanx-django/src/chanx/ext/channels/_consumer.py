@@ -44,8 +44,6 @@ class AsyncJsonWebsocketConsumer(ChanxWebsocketMixin[ReceiveEvent], ChannelsJson
     ``channel_layer_alias`` (``"default"``).
     """
 
-    _chanx_disconnected: bool = False
-
     # ------------------------------------------------------------------ framework hooks
     @classmethod
     def chanx_channel_layer(cls, alias: str | None) -> ChannelLayer | None:
@@ -73,12 +71,10 @@ class AsyncJsonWebsocketConsumer(ChanxWebsocketMixin[ReceiveEvent], ChannelsJson
         the connection never reaches ``websocket_disconnect``; the engine's teardown then runs
         here and leaves the groups, so no membership outlives the connection.
         """
-        self._chanx_disconnected = False
         try:
             await super().__call__(scope, receive, send)
         finally:
-            if not self._chanx_disconnected:
-                await self.chanx_teardown(leave_groups=True)
+            await self.chanx_connection_ended()
 
     async def dispatch(self, message: Mapping[str, Any]) -> None:
         """Route a message to its handler; Chanx's own types skip the per-message DB cleanup."""
@@ -90,7 +86,6 @@ class AsyncJsonWebsocketConsumer(ChanxWebsocketMixin[ReceiveEvent], ChannelsJson
 
     async def websocket_disconnect(self, message: Mapping[str, Any]) -> None:
         """Cancel handlers, leave groups, run ``disconnect()`` and stop (Channels' order)."""
-        self._chanx_disconnected = True
         if getattr(self, "channel_layer", None) is None:
             # Nothing was joined without a layer; Channels would fail discarding the groups.
             self.groups = []

@@ -72,7 +72,6 @@ class AsyncJsonWebsocketConsumer(ChanxWebsocketMixin[ReceiveEvent], FastChannels
     # where the Protocol says dict, so neither type is a subtype of the other.
     channel_layer: BaseChannelLayer | None  # type: ignore[assignment]
 
-    _chanx_disconnected: bool = False
     _chanx_client_gone: bool = False
 
     # ------------------------------------------------------------------ framework hooks
@@ -108,10 +107,7 @@ class AsyncJsonWebsocketConsumer(ChanxWebsocketMixin[ReceiveEvent], FastChannels
         try:
             await super().__call__(scope, receive, send)
         finally:
-            if not self._chanx_disconnected:
-                # An exception, a cancellation or a vanished client ended the loop before a
-                # websocket.disconnect: websocket_disconnect never ran, so leave the groups here.
-                await self.chanx_teardown(leave_groups=True)
+            await self.chanx_connection_ended()
 
     async def dispatch(self, message: Mapping[str, Any]) -> None:
         """Run the handler of a client event or channel-layer message.
@@ -138,11 +134,6 @@ class AsyncJsonWebsocketConsumer(ChanxWebsocketMixin[ReceiveEvent], FastChannels
             logger.exception(
                 "chanx.layer.handler_error", consumer=type(self).__qualname__, type=kind
             )
-
-    async def websocket_disconnect(self, message: Mapping[str, Any]) -> None:
-        """Stop the handlers, leave the groups and end the loop (the client closed)."""
-        self._chanx_disconnected = True
-        await super().websocket_disconnect(message)
 
     # ------------------------------------------------------------------ sending
     async def accept(

@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Self
-
 from chanx.core.introspection import snake_keys
-from chanx.core.testing import DEFAULT_TIMEOUT
 from chanx.core.testing import WebsocketCommunicator as CoreWebsocketCommunicator
 from chanx.messages import AuthenticationMessage
 
 TEST_HOST = "testserver"
 """The host Django's test client uses, and the one these communicators send by default."""
-
-
-def _header_list(
-    headers: Iterable[tuple[bytes, bytes]] | dict[str, str] | None,
-) -> list[tuple[bytes, bytes]]:
-    if isinstance(headers, dict):
-        return [(name.lower().encode(), value.encode()) for name, value in headers.items()]
-    return list(headers or [])
 
 
 class WebsocketCommunicator(CoreWebsocketCommunicator):
@@ -42,43 +30,7 @@ class WebsocketCommunicator(CoreWebsocketCommunicator):
         scope: Extra scope keys merged into the scope.
     """
 
-    def __init__(
-        self,
-        application: Any,
-        path: str,
-        headers: Iterable[tuple[bytes, bytes]] | dict[str, str] | None = None,
-        subprotocols: Iterable[str] | None = None,
-        *,
-        consumer: type | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
-        scope: dict[str, Any] | None = None,
-    ) -> None:
-        header_list = _header_list(headers)
-        names = {name.lower() for name, _ in header_list}
-        if b"host" not in names:
-            header_list.append((b"host", TEST_HOST.encode()))
-        if b"origin" not in names:
-            header_list.append((b"origin", f"http://{TEST_HOST}".encode()))
-        super().__init__(
-            application,
-            path,
-            header_list,
-            subprotocols,
-            consumer=consumer,
-            timeout=timeout,
-            scope=scope,
-        )
-
-    async def __aenter__(self) -> Self:
-        # The core's __aenter__ is annotated with its own class; this keeps ours.
-        await self.connect()
-        return self
-
-    @property
-    def finished(self) -> bool:
-        """True once the application has returned (after a disconnect, or a crash)."""
-        # The core communicator keeps its asgiref communicator private; it exposes no flag.
-        return bool(self._io.future.done())
+    default_headers = {"host": TEST_HOST, "origin": f"http://{TEST_HOST}"}
 
     async def wait_for_auth(self, timeout: float | None = None) -> AuthenticationMessage:
         """Return the ``authentication`` frame, which must be the next frame.

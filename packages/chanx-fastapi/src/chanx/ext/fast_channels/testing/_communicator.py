@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Self
+from typing import Any
 from urllib.parse import urlsplit
 
 from chanx.core import ChanxWebsocketMixin
@@ -57,7 +57,3 @@ class WebsocketCommunicator(CoreCommunicator):
             timeout=timeout,
             scope=scope,
         )
-
-    async def __aenter__(self) -> Self:
-        await self.connect()
-        return self
