@@ -14,7 +14,7 @@ import platform
 import statistics
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
@@ -28,11 +28,14 @@ class Sample:
         cpu_seconds: Process CPU time (``time.process_time``, every thread) for the round.
         wall_seconds: Elapsed time (``time.perf_counter``) for the round.
         messages: How many messages the round handled.
+        extra: Further figures of the round (latency percentiles, throughput, ...), by key;
+            the scenario names them in :func:`scenario_json`'s ``extra_labels``.
     """
 
     cpu_seconds: float
     wall_seconds: float
     messages: int
+    extra: dict[str, float] = field(default_factory=dict)
 
     @property
     def cpu_us(self) -> float:
@@ -82,6 +85,11 @@ class Result:
     def wall_median(self) -> float:
         """Median wall-clock microseconds per message."""
         return statistics.median(s.wall_us for s in self.samples)
+
+    def extra_median(self, key: str) -> float | None:
+        """Median of one of the samples' further figures, None when no sample has it."""
+        values = [s.extra[key] for s in self.samples if key in s.extra]
+        return statistics.median(values) if values else None
 
 
 async def timed(handle: Callable[[], Awaitable[None]], messages: int) -> Sample:
@@ -151,14 +159,31 @@ def scenario_json(
     skipped: Sequence[str],
     rounds: int,
     messages: int,
+    *,
+    unit: str = "message",
+    extra_labels: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Return a scenario's raw numbers, ratios included, as JSON-ready data."""
+    """Return a scenario's raw numbers, ratios included, as JSON-ready data.
+
+    Args:
+        name: The scenario's name.
+        summary: One sentence on what it measures.
+        results: One per contender, the baseline first.
+        skipped: Why each contender that was left out was left out.
+        rounds: Measured rounds.
+        messages: Units of work per round.
+        unit: What one unit of work is ("message", "broadcast", "connection").
+        extra_labels: Column titles of the samples' further figures, by key, in table order.
+    """
     base = results[0].cpu_median
+    labels = dict(extra_labels or {})
     return {
         "scenario": name,
         "summary": summary,
         "rounds": rounds,
         "messages_per_round": messages,
+        "unit": unit,
+        "extra_labels": labels,
         "baseline": results[0].contender.name,
         "skipped": list(skipped),
         "contenders": [
@@ -171,6 +196,11 @@ def scenario_json(
                 "cpu_us_median": round(r.cpu_median, 3),
                 "wall_us_median": round(r.wall_median, 3),
                 "ratio_to_baseline": round(r.cpu_median / base, 3),
+                "extra": {key: [s.extra.get(key) for s in r.samples] for key in labels},
+                "extra_median": {
+                    key: None if (m := r.extra_median(key)) is None else round(m, 3)
+                    for key in labels
+                },
             }
             for r in results
         ],
@@ -179,22 +209,29 @@ def scenario_json(
 
 def scenario_markdown(data: dict[str, Any]) -> str:
     """Render one scenario's JSON data as a Markdown section with its table."""
+    unit = data.get("unit", "message")
+    labels: dict[str, str] = data.get("extra_labels") or {}
     lines = [
         f"## {data['scenario']}",
         "",
         data["summary"],
         "",
-        f"{data['rounds']} rounds of {data['messages_per_round']} messages, contenders "
+        f"{data['rounds']} rounds of {data['messages_per_round']} {unit}s, contenders "
         f"interleaved; baseline: `{data['baseline']}`.",
         "",
-        "| contender | CPU µs/message (median) | ratio to baseline | min / max µs | wall µs/message |",
-        "|---|---:|---:|---:|---:|",
+        f"| contender | CPU µs/{unit} (median) | ratio to baseline | min / max µs "
+        f"| wall µs/{unit} |" + "".join(f" {label} |" for label in labels.values()),
+        "|---|---:|---:|---:|---:|" + "---:|" * len(labels),
     ]
     for c in data["contenders"]:
         cpu = c["cpu_us_per_message"]
+        extras = c.get("extra_median") or {}
+        cells = "".join(
+            " - |" if extras.get(key) is None else f" {extras[key]:.2f} |" for key in labels
+        )
         lines.append(
             f"| {c['name']} | {c['cpu_us_median']:.2f} | {c['ratio_to_baseline']:.2f}x "
-            f"| {min(cpu):.2f} / {max(cpu):.2f} | {c['wall_us_median']:.2f} |"
+            f"| {min(cpu):.2f} / {max(cpu):.2f} | {c['wall_us_median']:.2f} |" + cells
         )
     lines.append("")
     for c in data["contenders"]:
