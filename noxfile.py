@@ -156,12 +156,12 @@ def typecheck(session: nox.Session) -> None:
         str(Path(session.create_tmp()) / "mypy-django_chat"),
         env={"MYPYPATH": os.pathsep.join([*sources, str(django_chat)])},
     )
-    # The benchmarks, but the scenario that runs inside the released chanx 2.13's virtualenv.
+    # The benchmarks, but the scripts that run inside the released chanx 2.13's virtualenv.
     session.run(
         "mypy",
         "bench",
         "--exclude",
-        "dispatch_chanx213",
+        "_chanx213",
         "--cache-dir",
         str(Path(session.create_tmp()) / "mypy-bench"),
         env={"MYPYPATH": os.pathsep.join(sources)},
@@ -403,6 +403,9 @@ def demo(session: nox.Session) -> None:
 
 BENCH_CHANX_213 = ROOT / ".nox" / "bench-chanx213"
 """A virtualenv of its own for the released chanx 2.13.0, the benchmarks' "before" contender."""
+BENCH_SERVERS = ("uvicorn>=0.30", "daphne>=4.1", "websockets>=13", "fast-channels[redis]>=1.1")
+"""The servers of the server scenarios, the client their load generator uses, Redis layers."""
+BENCH_SERVER_NAMES = ("uvicorn", "daphne", "websockets", "fastapi", "redis")
 
 
 @nox.session(default=False)
@@ -412,9 +415,11 @@ def bench(session: nox.Session) -> None:
     Figures are reported, never asserted. Arguments go to bench/run.py, e.g.
     ``nox -s bench -- --scenario dispatch --rounds 9``. chanx 2.13.0 comes from PyPI into
     .nox/bench-chanx213 (``python -m venv`` and pip: it is a regular ``chanx`` package that must
-    not meet the workspace's portions); when it cannot be installed that contender is left out.
+    not meet the workspace's portions), with the same uvicorn, daphne and websockets as this
+    session, so both Chanx versions are served alike; when it cannot be installed its
+    contenders are left out, and when only its servers cannot, the server contenders are.
     """
-    install_wheels(session, *pinned("chanx-fastapi", "chanx-django"))
+    install_wheels(session, *pinned("chanx-fastapi", "chanx-django"), *BENCH_SERVERS)
     old = BENCH_CHANX_213 / ("Scripts" if os.name == "nt" else "bin") / "python"
     try:
         if not old.exists():
@@ -432,4 +437,26 @@ def bench(session: nox.Session) -> None:
     except nox.command.CommandFailed:
         session.warn("chanx 2.13.0 could not be installed; the benchmarks run without it")
         released = []
+    if released:
+        servers = session.run(
+            "python",
+            "-c",
+            "import importlib.metadata as m, sys; "
+            "print(' '.join(f'{n}=={m.version(n)}' for n in sys.argv[1:]))",
+            *BENCH_SERVER_NAMES,
+            silent=True,
+        )
+        try:
+            session.run(
+                str(old),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "chanx[fast-channels,channels]==2.13.0",
+                *str(servers or "").split(),
+                external=True,
+            )
+        except nox.command.CommandFailed:
+            session.warn("no servers for chanx 2.13.0; its server contenders are left out")
     session.run("python", "bench/run.py", *released, *session.posargs)

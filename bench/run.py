@@ -40,6 +40,11 @@ DISTRIBUTIONS = (
     "django",
     "asgiref",
     "structlog",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "daphne",
+    "websockets",
 )
 
 
@@ -50,7 +55,41 @@ async def dispatch(options: argparse.Namespace) -> dict[str, Any]:
     return await dispatch.run(options.rounds, options.messages, options.chanx213_python)
 
 
-SCENARIOS: dict[str, Scenario] = {"dispatch": dispatch}
+async def fanout(options: argparse.Namespace) -> dict[str, Any]:
+    """Run the ``fanout`` scenario: one broadcast to 500 connections, under uvicorn."""
+    from bench.scenarios import fanout
+
+    return await fanout.run(options.rounds, options.broadcasts, options.chanx213_python)
+
+
+async def roundtrip(options: argparse.Namespace) -> dict[str, Any]:
+    """Run the ``roundtrip`` scenario: ping/pong through real uvicorn and daphne servers."""
+    from bench.scenarios import roundtrip
+
+    return await roundtrip.run(options)
+
+
+async def message_logging(options: argparse.Namespace) -> dict[str, Any]:
+    """Run the ``logging`` scenario: the Chanx round trip with message logging on and off."""
+    from bench.scenarios import message_logging
+
+    return await message_logging.run(options)
+
+
+async def memory(options: argparse.Namespace) -> dict[str, Any]:
+    """Run the ``memory`` scenario: a server's resident memory per idle connection."""
+    from bench.scenarios import memory
+
+    return await memory.run(options)
+
+
+SCENARIOS: dict[str, Scenario] = {
+    "dispatch": dispatch,
+    "fanout": fanout,
+    "roundtrip": roundtrip,
+    "logging": message_logging,
+    "memory": memory,
+}
 """Every scenario, by name, in the order a full run takes them."""
 
 
@@ -65,7 +104,28 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--rounds", type=int, default=5, help="measured rounds (default 5)")
     parser.add_argument(
-        "--messages", type=int, default=2000, help="messages per round (default 2000)"
+        "--messages",
+        type=int,
+        default=2000,
+        help="messages per round (default 2000; roundtrip and logging make 3 times as many)",
+    )
+    parser.add_argument(
+        "--broadcasts",
+        type=int,
+        default=20,
+        help="broadcasts per round of the fanout scenario (default 20)",
+    )
+    parser.add_argument(
+        "--connections",
+        type=int,
+        default=50,
+        help="client connections of the roundtrip and logging scenarios (default 50)",
+    )
+    parser.add_argument(
+        "--idle-connections",
+        type=int,
+        default=1000,
+        help="idle connections the memory scenario opens (default 1000)",
     )
     parser.add_argument(
         "--chanx213-python",
@@ -79,8 +139,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         help="where latest.md and latest.json go (default bench/results)",
     )
     options = parser.parse_args(argv)
-    if options.rounds < 1 or options.messages < 1:
-        parser.error("--rounds and --messages must be positive")
+    if options.connections < 1 or options.idle_connections < 1:
+        parser.error("--connections and --idle-connections must be positive")
+    if options.rounds < 1 or options.messages < 1 or options.broadcasts < 1:
+        parser.error("--rounds, --messages and --broadcasts must be positive")
     return options
 
 

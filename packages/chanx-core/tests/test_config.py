@@ -24,6 +24,9 @@ def test_defaults_apply_when_nothing_is_set() -> None:
         log_ignored_actions=frozenset(),
         max_concurrent_handlers=1,
         max_pending_messages=32,
+        max_outbound_messages=512,
+        outbound_overflow="close",
+        handler_timeout=None,
         generation=settings_generation(),
     )
     assert set(DEFAULTS) == {

@@ -144,8 +144,8 @@ async def test_max_concurrent_handlers_bounds_how_many_run_at_once() -> None:
 # ---------------------------------------------------------------------------- backpressure
 
 
-async def test_a_flood_in_order_mode_creates_one_task_and_loses_no_frame() -> None:
-    """Flooding a blocked in-order connection adds one worker task, not one per frame."""
+async def test_a_flood_in_order_mode_creates_no_task_and_loses_no_frame() -> None:
+    """Flooding a blocked in-order connection adds no task: the frames wait to be read."""
 
     class Bounded(ProbeConsumer):
         max_pending_messages = 2
@@ -157,6 +157,7 @@ async def test_a_flood_in_order_mode_creates_one_task_and_loses_no_frame() -> No
         await send_work(communicator, *range(30))
         await probe.wait_began(0)
         assert await communicator.receive_nothing()
+        # The host framework may start its own reader; Chanx adds no task per frame.
         assert len(asyncio.all_tasks()) - baseline <= 1
         assert probe.started == [0]
         probe.open(*range(30))
@@ -206,8 +207,14 @@ async def test_disconnect_cancels_every_in_flight_handler() -> None:
     assert other_tasks() == before
 
 
-async def test_disconnect_with_queued_frames_leaves_no_task_behind() -> None:
-    """A disconnect while frames wait behind a running handler cancels it and drops the rest."""
+async def test_in_order_a_blocked_handler_holds_the_connection_until_the_server_cancels_it() -> (
+    None
+):
+    """In order, a handler runs in the connection's task: the frames behind it are not read.
+
+    As in a Channels consumer, the disconnect is seen once the handler returns; a server that
+    gives up and cancels the connection cancels the handler, and nothing is left behind.
+    """
 
     class Queued(ProbeConsumer):
         probe = Probe()
@@ -218,14 +225,36 @@ async def test_disconnect_with_queued_frames_leaves_no_task_behind() -> None:
     await communicator.connect()
     await send_work(communicator, *range(10))
     await probe.wait_began(0)
-    await communicator.disconnect()
+    with contextlib.suppress(TimeoutError):
+        await communicator.disconnect(timeout=0.05)
     assert probe.started == [0]
     assert probe.cancelled == [0]
-    assert other_tasks() == before
+    assert await unfinished(other_tasks() - before) == set()
+
+
+async def test_in_order_the_disconnect_is_handled_once_the_handler_returns() -> None:
+    """A disconnect sent while a handler runs ends the connection right after it."""
+
+    class Finishing(ProbeConsumer):
+        probe = Probe()
+
+    probe = Finishing.probe
+    before = other_tasks()
+    communicator = connect(Finishing)
+    await communicator.connect()
+    await send_work(communicator, 0)
+    await probe.wait_began(0)
+    disconnecting = asyncio.ensure_future(communicator.disconnect())
+    await asyncio.sleep(0.01)
+    assert not disconnecting.done()
+    probe.open(0)
+    await asyncio.wait_for(disconnecting, STEP)
+    assert probe.cancelled == []
+    assert await unfinished(other_tasks() - before) == set()
 
 
 async def test_a_handler_that_swallows_cancellation_does_not_keep_the_connection_alive() -> None:
-    """Even a handler that catches CancelledError and returns lets the disconnect finish cleanly."""
+    """A handler that catches the server's CancelledError and returns still ends the connection."""
 
     class Swallowing(ProbeConsumer):
         probe = Probe(swallow_cancel=True)
@@ -236,10 +265,32 @@ async def test_a_handler_that_swallows_cancellation_does_not_keep_the_connection
     await communicator.connect()
     await send_work(communicator, 0, 1, 2)
     await probe.wait_began(0)
-    await communicator.disconnect()
+    with contextlib.suppress(TimeoutError):
+        await communicator.wait(timeout=0.05)
     assert probe.started == [0]
     assert probe.cancelled == [0]
-    assert other_tasks() == before
+    assert await unfinished(other_tasks() - before) == set()
+
+
+async def test_handler_timeout_cancels_a_hung_handler_and_the_connection_goes_on() -> None:
+    """Past handler_timeout a handler is cancelled with an error frame; the next one runs."""
+
+    class Limited(ProbeConsumer):
+        handler_timeout = 0.05
+        probe = Probe()
+
+    probe = Limited.probe
+    probe.open(1)
+    before = other_tasks()
+    async with connect(Limited) as communicator:
+        await send_work(communicator, 0, 1)
+        assert await communicator.receive_json() == {
+            "action": "error",
+            "payload": {"detail": "Timed out processing message for work"},
+        }
+        assert await receive_done(communicator, 1) == [1]
+    assert probe.cancelled == [0]
+    assert await unfinished(other_tasks() - before) == set()
 
 
 async def test_cancelling_the_application_cancels_its_handlers() -> None:

@@ -8,6 +8,7 @@ from typing import Any, ClassVar, Literal
 from chanx_core_host import HostConsumer, MemoryLayer
 from pydantic import Field
 
+from chanx.core._hub import hub_for
 from chanx.core.authenticators import AuthResult, BaseAuthenticator
 from chanx.core.decorators import ws_handler
 from chanx.core.testing import WebsocketCommunicator
@@ -145,15 +146,20 @@ async def test_explicit_groups_target_only_those_groups() -> None:
 
 
 async def test_join_and_leave_change_the_layer_membership(layer: MemoryLayer) -> None:
-    """join_group adds the connection to a group on the layer and leave_group removes it."""
+    """join_group makes the process a member of a group on the layer and leave_group undoes it."""
+    hub = hub_for(layer)
     async with connect() as communicator:
-        assert list(layer.members()) == ["lobby"]
-        [channel] = layer.members()["lobby"]
+        assert layer.members() == {"lobby": {hub.channels["lobby"]}}
         await ask(communicator, {"action": "join", "payload": "room"})
-        assert layer.members() == {"lobby": {channel}, "room": {channel}}
+        assert layer.members() == {
+            "lobby": {hub.channels["lobby"]},
+            "room": {hub.channels["room"]},
+        }
+        assert [len(hub.groups[group]) for group in ("lobby", "room")] == [1, 1]
         left = await ask(communicator, {"action": "leave", "payload": "lobby"})
         assert left["payload"] == ["room"]
-        assert layer.members() == {"room": {channel}}
+        assert layer.members() == {"room": {hub.channels["room"]}}
+        assert "lobby" not in hub.groups
 
 
 async def test_disconnect_leaves_every_group(layer: MemoryLayer) -> None:
@@ -190,11 +196,12 @@ class RoomAuthenticator(BaseAuthenticator):
 
 class RoomConsumer(GroupConsumer):
     authenticator_class = RoomAuthenticator
-    seen: ClassVar[list[tuple[Any, dict[str, set[str]]]]] = []
+    seen: ClassVar[list[tuple[Any, dict[str, int]]]] = []
     layer: ClassVar[MemoryLayer]
 
     async def post_authentication(self) -> None:
-        type(self).seen.append((self.user, type(self).layer.members()))
+        local = {group: len(members) for group, members in hub_for(type(self).layer).groups.items()}
+        type(self).seen.append((self.user, local))
         room = self.handshake.query("room")
         if room:
             await self.join_group(room)
@@ -207,19 +214,24 @@ async def test_post_authentication_runs_after_auth_and_group_joins(layer: Memory
     """post_authentication sees the user and the joined groups, and can join and announce."""
     RoomConsumer.seen = []
     RoomConsumer.layer = layer
+    hub = hub_for(layer)
     async with connect(RoomConsumer, "/ws?name=ann&room=blue") as ann:
         await ann.receive_authentication()
         async with connect(RoomConsumer, "/ws?name=bob&room=blue") as bob:
             await bob.receive_authentication()
             assert await ann.receive_json() == {"action": "heard", "payload": "bob joined"}
             assert await bob.receive_nothing()
-            assert set(layer.members()) == {"lobby", "blue"}
-            assert len(layer.members()["blue"]) == 2
+            # One layer membership per group for the whole process; the hub knows the members.
+            assert layer.members() == {
+                "lobby": {hub.channels["lobby"]},
+                "blue": {hub.channels["blue"]},
+            }
+            assert len(hub.groups["blue"]) == 2
     [(first_user, first_groups), (second_user, second_groups)] = RoomConsumer.seen
     assert first_user == "ann"
-    assert list(first_groups) == ["lobby"]
+    assert first_groups == {"lobby": 1}
     assert second_user == "bob"
-    assert len(second_groups["lobby"]) == 2
+    assert second_groups["lobby"] == 2
 
 
 class RememberedConsumer(HostConsumer):
@@ -239,23 +251,27 @@ class RememberedConsumer(HostConsumer):
 async def test_teardown_leaves_groups_when_the_loop_ends_without_a_disconnect(
     layer: MemoryLayer,
 ) -> None:
-    """chanx_teardown(leave_groups=True) releases memberships, and a second call is harmless."""
+    """chanx_teardown() releases memberships, and a second call is harmless."""
     RememberedConsumer.instances = []
     communicator = WebsocketCommunicator(RememberedConsumer.as_asgi(), "/ws")
     await communicator.connect()
     await communicator.receive_nothing()
-    assert layer.members() == {"remembered": {RememberedConsumer.instances[0].channel_name}}
+    hub = hub_for(layer)
+    assert layer.members() == {"remembered": {hub.channels["remembered"]}}
+    assert list(hub.groups["remembered"]) == RememberedConsumer.instances
     consumer = RememberedConsumer.instances[0]
-    await consumer.chanx_teardown(leave_groups=True)
-    await consumer.chanx_teardown(leave_groups=True)
+    await consumer.chanx_teardown()
+    await consumer.chanx_teardown()
     assert layer.members() == {}
+    assert hub.groups == {}
+    assert not hub.running
     await communicator.disconnect()
 
 
 class VanishingConsumer(RememberedConsumer):
     """A connection whose client is gone: every send fails like uvicorn's ClientDisconnected."""
 
-    async def _chanx_send_text(self, text: str) -> None:
+    async def _chanx_write(self, text: str) -> None:
         raise OSError("client disconnected")
 
 
@@ -272,6 +288,8 @@ async def test_a_relay_to_a_vanished_client_does_not_end_the_connection_loop(
     assert await alive.receive_json() == {"action": "shout", "payload": "hello"}
     await gone.receive_nothing()
     await gone.disconnect()  # the loop still runs, so it still handles the disconnect
-    assert layer.members() == {"remembered": {RememberedConsumer.instances[1].channel_name}}
+    hub = hub_for(layer)
+    assert layer.members() == {"remembered": {hub.channels["remembered"]}}
+    assert list(hub.groups["remembered"]) == [RememberedConsumer.instances[1]]
     await alive.disconnect()
     assert layer.members() == {}

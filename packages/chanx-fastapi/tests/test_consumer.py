@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 from structlog.testing import capture_logs
 
 from chanx.core import ChannelLayerMissingError
+from chanx.core._hub import hub_for
 from chanx.core.decorators import ws_handler
 from chanx.core.settings import invalidate_settings
 from chanx.ext.fast_channels.routing import websocket_route
@@ -146,7 +147,9 @@ async def test_send_event_sync_to_one_channel(chanx_fast_channels_layers: Layers
         for comm in (alice, bob):
             await comm.send_message(PingMessage())
             await comm.receive_all_messages()
-        members = list(chanx_fast_channels_layers["default"].groups["chat_room"])
+        # Group membership is the process's (one hub channel); the connections are its members.
+        hub = hub_for(chanx_fast_channels_layers["default"])
+        members = [member.channel_name for member in hub.groups["chat_room"]]
         assert len(members) == 2
         event = NotificationEvent(payload="just you")
         await asyncio.to_thread(ChatConsumer.send_event_sync, event, members[0])
@@ -239,8 +242,11 @@ class LayerListener(AsyncJsonWebsocketConsumer):
     groups = ["listeners"]
     seen: list[str] = []
 
+    noted: asyncio.Event
+
     async def custom_note(self, message: dict[str, Any]) -> None:
         LayerListener.seen.append(message["text"])
+        LayerListener.noted.set()
 
     async def custom_boom(self, message: dict[str, Any]) -> None:
         raise RuntimeError("boom")
@@ -256,6 +262,7 @@ async def test_unknown_layer_messages_and_failing_layer_handlers_do_not_end_the_
     """An unknown type and a raising handler are logged; the connection keeps serving."""
     layer = chanx_fast_channels_layers["default"]
     LayerListener.seen = []
+    LayerListener.noted = asyncio.Event()
     with capture_logs() as logs:
         async with WebsocketCommunicator(LayerListener, "/") as comm:
             await comm.send_message(PingMessage())
@@ -266,6 +273,8 @@ async def test_unknown_layer_messages_and_failing_layer_handlers_do_not_end_the_
             await layer.group_send("listeners", {"type": "custom.note", "text": "still here"})
             await comm.send_message(PingMessage())
             assert (await comm.receive_json())["action"] == "ping"
+            # Group messages reach the connection through the process's group hub.
+            await asyncio.wait_for(LayerListener.noted.wait(), 1)
     assert LayerListener.seen == ["still here"]
     events = [entry["event"] for entry in logs]
     assert events.count("chanx.layer.unknown_message") == 2

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Collection, Mapping
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 DEFAULTS: Final[Mapping[str, Any]] = {
     "camelize": False,
@@ -21,6 +21,9 @@ DEFAULTS: Final[Mapping[str, Any]] = {
     "log_ignored_actions": (),
     "max_concurrent_handlers": 1,
     "max_pending_messages": 32,
+    "max_outbound_messages": 512,
+    "outbound_overflow": "close",
+    "handler_timeout": None,
 }
 """Chanx's own default for every setting a consumer reads through :class:`ConsumerConfig`."""
 
@@ -58,6 +61,12 @@ class ConsumerConfig:
     """1: frames are handled one at a time, in order. More: up to that many at once."""
     max_pending_messages: int
     """Frames and events that may wait for a handler before the connection stops reading."""
+    max_outbound_messages: int
+    """Frames that may wait for a client that is slow to read before ``outbound_overflow``."""
+    outbound_overflow: Literal["close", "drop_oldest"]
+    """A slow client whose queue is full: close it with 1013, or drop its oldest frame."""
+    handler_timeout: float | None
+    """Seconds a handler may run before it is cancelled and an error frame sent (None: no limit)."""
     generation: int
     """The :func:`settings_generation` this was resolved at."""
 
@@ -89,11 +98,23 @@ class ConsumerConfig:
         values["log_ignored_actions"] = frozenset(
             (ignored,) if isinstance(ignored, str) else _strings(ignored)
         )
-        for name in ("max_concurrent_handlers", "max_pending_messages"):
+        for name in ("max_concurrent_handlers", "max_pending_messages", "max_outbound_messages"):
             value = values[name]
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 msg = f"{consumer.__qualname__}.{name} must be a positive int, got {value!r}"
                 raise ValueError(msg)
+        timeout = values["handler_timeout"]
+        if timeout is not None and (
+            isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
+        ):
+            msg = f"{consumer.__qualname__}.handler_timeout must be positive seconds or None, got {timeout!r}"
+            raise ValueError(msg)
+        if values["outbound_overflow"] not in ("close", "drop_oldest"):
+            msg = (
+                f"{consumer.__qualname__}.outbound_overflow must be 'close' or 'drop_oldest', "
+                f"got {values['outbound_overflow']!r}"
+            )
+            raise ValueError(msg)
         for name in (
             "camelize",
             "send_completion",

@@ -13,21 +13,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 from collections.abc import Collection, Mapping
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
-from structlog.contextvars import bind_contextvars, bound_contextvars, reset_contextvars
+from structlog.contextvars import bind_contextvars, reset_contextvars
 
 from chanx.core._auth import AuthenticationFailed, AuthResult, BaseAuthenticator, close_code_for
 from chanx.core._config import ConsumerConfig
 from chanx.core._consumer_base import ReceiveEvent
 from chanx.core._dispatch import Dispatcher
-from chanx.core._events import EventsMixin
-from chanx.core._groups import GroupsMixin
+from chanx.core._events import EVENT_TYPE, EventsMixin
+from chanx.core._groups import BROADCAST_TYPE, GroupsMixin
 from chanx.core._handlers import collect_handlers
 from chanx.core._handshake import Handshake
 from chanx.core._logging import logger, new_message_id
+from chanx.core._outbox import SLOW_CLIENT_CLOSE_CODE, Outbox, OverflowPolicy
 from chanx.core._wire import (
     BINARY_FRAME,
     COMPLETE_FRAME,
@@ -70,6 +72,12 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
     """1 handles frames one at a time in order (default); more allows that many at once."""
     max_pending_messages: ClassVar[int | None] = None
     """Frames and events that may wait for a handler before reading pauses (default 32)."""
+    max_outbound_messages: ClassVar[int | None] = None
+    """Frames that may wait for a client slow to read before ``outbound_overflow`` (512)."""
+    outbound_overflow: ClassVar[OverflowPolicy | None] = None
+    """``"close"`` a slow client with code 1013 (default) or ``"drop_oldest"`` waiting frame."""
+    handler_timeout: ClassVar[float | None] = None
+    """Seconds a handler may run before it is cancelled with an error frame (default: no limit)."""
     authenticator_class: ClassVar[type[BaseAuthenticator] | None] = None
     """Runs before anything else for each connection; None lets every connection in."""
 
@@ -94,9 +102,16 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
         self.user = None
         self.obj = None
         self.handshake = handshake = Handshake(self.scope)
+        self._chanx_outbox = Outbox(
+            self._chanx_write,
+            config.max_outbound_messages,
+            config.outbound_overflow,
+            self._chanx_give_up_on_client,
+            cls.__qualname__,
+        )
         # Each connection runs in its own task, so this binds for this connection only: its
-        # handlers, its worker and Chanx's own log lines carry it. Disconnect restores the
-        # previous values; nothing of the application's is ever cleared.
+        # handlers and Chanx's own log lines carry it. Disconnect restores the previous
+        # values; nothing of the application's is ever cleared.
         self._chanx_log_tokens = bind_contextvars(consumer=cls.__qualname__, path=handshake.path)
         authenticator = cls.authenticator_class(handshake) if cls.authenticator_class else None
         subprotocol = authenticator.select_subprotocol() if authenticator is not None else None
@@ -118,14 +133,18 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
                 return
             self.user, self.obj = result.user, result.obj
         if self.groups:
-            layer = self.channel_layer
-            if layer is None:
+            if self.channel_layer is None:
                 self._chanx_log_layer_missing()
                 await self.close(LAYER_MISSING_CLOSE_CODE)
                 return
+            hub = self._chanx_group_hub()
             for group in self.groups:
-                await layer.group_add(group, self.channel_name)
-        dispatcher = Dispatcher(config.max_concurrent_handlers, config.max_pending_messages)
+                await hub.join(group, self)
+        dispatcher = Dispatcher(
+            config.max_concurrent_handlers,
+            config.max_pending_messages,
+            contextvars.copy_context(),
+        )
         self._chanx_dispatcher = dispatcher
         # A server that cancels the connection's task (shutdown, or a connection stuck on a
         # full queue) never calls websocket_disconnect; its handlers must not outlive it.
@@ -134,6 +153,69 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
             task.add_done_callback(dispatcher.cancel_running)
         self._chanx_ready = True
         await self.post_authentication()
+
+    async def chanx_serve(self, receive: Any, stop: type[BaseException]) -> None:
+        """Run the connection's loop: adapters call it from ``__call__`` instead of the framework's.
+
+        Client events are read and handled in this task, one after another, with no task and
+        no ``asyncio.wait`` per event (the frameworks' own loops create both for every
+        message). The connection's own layer channel, if it has a layer, is read by one task of
+        its own, whose messages go through the same in-order dispatcher as the client's frames.
+
+        Args:
+            receive: The ASGI ``receive`` callable.
+            stop: The framework's ``StopConsumer``: raised by ``websocket_disconnect`` (or a
+                layer handler) to end the loop cleanly.
+        """
+        owner = asyncio.current_task()
+        layer = self.channel_layer
+        reader = None
+        if layer is not None and owner is not None:
+            reader = asyncio.get_running_loop().create_task(
+                self._chanx_read_channel(layer, self.channel_name, stop, owner)
+            )
+        try:
+            while True:
+                message = await receive()
+                if message["type"] == "websocket.receive":
+                    await self.websocket_receive(message)
+                else:
+                    await self.dispatch(message)
+        except stop:
+            return
+        except asyncio.CancelledError:
+            if self._chanx_stop_requested and owner is not None and owner.uncancel() == 0:
+                return  # the channel reader ended the loop (see _chanx_read_channel)
+            raise
+        finally:
+            if reader is not None:
+                reader.cancel()
+
+    async def _chanx_read_channel(
+        self, layer: Any, channel: str, stop: type[BaseException], owner: asyncio.Task[Any]
+    ) -> None:
+        while True:
+            message = await layer.receive(channel)
+            kind = message.get("type")
+            try:
+                dispatcher = self._chanx_dispatcher
+                if kind == BROADCAST_TYPE:
+                    await self.chanx_broadcast(message)
+                elif kind == EVENT_TYPE:
+                    await self.chanx_event(message)
+                elif dispatcher is not None:
+                    # In order with the client's frames, as in the framework's own loop.
+                    await dispatcher.submit(self._chanx_dispatch, message)
+                else:
+                    await self.dispatch(message)
+            except stop:
+                self._chanx_stop_requested = True
+                owner.cancel()
+                return
+            except Exception:
+                logger.exception(
+                    "chanx.layer.handler_error", consumer=type(self).__qualname__, type=kind
+                )
 
     async def post_authentication(self) -> None:
         """Run once per connection after authentication and group joins; override it."""
@@ -164,8 +246,47 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
             return
         await dispatcher.submit(self._chanx_handle_frame, text)
 
+    def chanx_hub_deliver(self, message: Mapping[str, Any]) -> None:
+        """Take a broadcast or event the group hub delivered for one of this connection's groups.
+
+        It never waits: a broadcast goes to the outbox; an event, or a message of the
+        application's own type (handled by the method its ``type`` names, as in Channels), goes
+        to the handler queue.
+        """
+        if not self._chanx_ready:
+            return
+        kind = message.get("type")
+        if kind == BROADCAST_TYPE:
+            self._chanx_push_broadcast(message)
+        elif kind == EVENT_TYPE:
+            self._chanx_offer_event(message)
+        else:
+            dispatcher = self._chanx_dispatcher
+            if dispatcher is not None and not dispatcher.offer(self._chanx_dispatch, message):
+                logger.warning(
+                    "chanx.layer.message_dropped",
+                    consumer=type(self).__qualname__,
+                    type=kind,
+                    detail="the connection's queue of pending messages is full",
+                )
+
+    async def _chanx_dispatch(self, message: Mapping[str, Any]) -> None:
+        await self.dispatch(message)
+
+    def _chanx_give_up_on_client(self) -> None:
+        """Close a client that stopped reading while its outbound frames piled up."""
+        self._chanx_closing = asyncio.get_running_loop().create_task(
+            self._chanx_close_quietly(SLOW_CLIENT_CLOSE_CODE)
+        )
+
+    async def _chanx_close_quietly(self, code: int) -> None:
+        try:
+            await self.close(code)
+        except Exception:  # the client may be gone already; its disconnect cleans up
+            logger.info("chanx.websocket.close_failed", consumer=type(self).__qualname__)
+
     async def websocket_disconnect(self, message: Mapping[str, Any]) -> None:
-        """Cancel running handlers, then let the framework leave groups and stop."""
+        """Cancel running handlers, leave the groups, then let the framework stop."""
         self._chanx_disconnected = True
         try:
             await self.chanx_teardown()
@@ -177,26 +298,26 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
         """Release what the connection holds once its loop has ended, however it ended.
 
         Adapters call it from their ``__call__``'s ``finally``. After a ``websocket_disconnect``
-        the framework has already left the groups; otherwise (an exception, a cancellation, a
-        client that vanished mid-send) this leaves them, through :meth:`chanx_teardown`.
+        there is nothing left to do; otherwise (an exception, a cancellation, a client that
+        vanished mid-send) this runs :meth:`chanx_teardown`.
         """
         if not self._chanx_disconnected:
-            await self.chanx_teardown(leave_groups=True)
+            await self.chanx_teardown()
 
-    async def chanx_teardown(self, *, leave_groups: bool = False) -> None:
+    async def chanx_teardown(self) -> None:
         """Release what this connection holds; safe to call more than once.
 
-        ``websocket_disconnect`` calls it, then the framework leaves the groups.
-        :meth:`chanx_connection_ended` calls it with ``leave_groups=True`` when the connection's
-        loop ends without a disconnect (an exception, a cancelled task, a client that vanished mid-send), so no
-        handler task, group membership or context variable outlives the connection.
-
-        Args:
-            leave_groups: Also remove the connection from its groups on the channel layer.
+        ``websocket_disconnect`` calls it, and :meth:`chanx_connection_ended` when the
+        connection's loop ends without a disconnect (an exception, a cancelled task, a client
+        that vanished mid-send), so no handler task, queued frame, group membership or context
+        variable outlives the connection.
         """
         self._chanx_ready = False
         dispatcher = self._chanx_dispatcher
         self._chanx_dispatcher = None
+        outbox = self._chanx_outbox
+        if outbox is not None:
+            outbox.close()
         try:
             if dispatcher is not None:
                 await dispatcher.close()
@@ -207,14 +328,11 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
                 # is nothing of this connection's to restore.
                 with contextlib.suppress(ValueError):
                     reset_contextvars(**tokens)
-            layer = getattr(self, "channel_layer", None)
+            hub = self._chanx_hub
             groups = self.__dict__.get("groups") or ()
-            if leave_groups and layer is not None and groups:
+            if hub is not None:
                 for group in list(groups):
-                    try:
-                        await layer.group_discard(group, self.channel_name)
-                    except Exception:  # the layer may be the thing that failed
-                        logger.exception("chanx.groups.leave_failed", group=group)
+                    await hub.leave(group, self)
 
     # ------------------------------------------------------------------ client frames
     async def _chanx_refuse_binary(self, _: object) -> None:
@@ -246,13 +364,18 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
         action = message.action
         if config.log_websocket_message and action not in config.log_ignored_actions:
             message_id = new_message_id()
-            with bound_contextvars(action=action, message_id=message_id):
+            # bind/reset rather than the bound_contextvars context manager: the same effect
+            # without a generator per frame.
+            tokens = bind_contextvars(action=action, message_id=message_id)
+            try:
                 # Named here too: a processor chain without merge_contextvars (capture_logs,
                 # for one) would otherwise drop them from the very entry they identify.
                 logger.info(
                     "chanx.websocket.receive", action=action, message_id=message_id, message=text
                 )
                 await self._chanx_run(routes.ws_routes[type(message)], message, action)
+            finally:
+                reset_contextvars(**tokens)
         else:
             await self._chanx_run(routes.ws_routes[type(message)], message, action)
         await self._chanx_complete(config)

@@ -16,10 +16,12 @@ from typing_extensions import TypeVar
 from chanx.core._config import ConsumerConfig, settings_generation
 from chanx.core._dispatch import Dispatcher
 from chanx.core._handlers import HandlerSpec
+from chanx.core._hub import GroupHub, hub_for
 from chanx.core._logging import logger
+from chanx.core._outbox import Outbox
 from chanx.core._protocols import ChannelLayer
 from chanx.core._routes import Routes
-from chanx.core._wire import encode, handler_failed_frame
+from chanx.core._wire import encode, handler_failed_frame, handler_timed_out_frame
 from chanx.messages import BaseMessage
 
 ReceiveEvent = TypeVar("ReceiveEvent", bound=BaseMessage, default=BaseMessage)
@@ -42,7 +44,11 @@ class ConsumerBase(Generic[ReceiveEvent]):
     _chanx_handlers: ClassVar[tuple[HandlerSpec, ...]] = ()
     _chanx_ready: bool = False
     _chanx_disconnected: bool = False
+    _chanx_stop_requested: bool = False
     _chanx_dispatcher: Dispatcher | None = None
+    _chanx_outbox: Outbox | None = None
+    _chanx_hub: GroupHub | None = None
+    _chanx_closing: asyncio.Task[None] | None = None
     _chanx_config: ConsumerConfig
     _chanx_route_table: Routes
 
@@ -52,6 +58,12 @@ class ConsumerBase(Generic[ReceiveEvent]):
         channel_layer: ChannelLayer | None
         channel_name: str
         channel_layer_alias: str | None
+        base_send: Any  # the ASGI send callable (through any middleware's wrapper)
+
+        async def dispatch(self, message: Mapping[str, Any]) -> None: ...
+
+        # Provided by the engine's lifecycle part (chanx.core._consumer).
+        def chanx_hub_deliver(self, message: Mapping[str, Any]) -> None: ...
 
         async def accept(self, subprotocol: str | None = None) -> None: ...
         async def close(self, code: int | None = None) -> None: ...
@@ -109,27 +121,53 @@ class ConsumerBase(Generic[ReceiveEvent]):
         return cast(ConsumerConfig, config)
 
     async def _chanx_run(self, function: Any, message: BaseMessage, action: str) -> None:
+        timeout = self._chanx_config.handler_timeout
+        scope: asyncio.Timeout | None = None
         try:
-            result = await function(self, message)
+            if timeout is None:
+                result = await function(self, message)
+            else:
+                async with asyncio.timeout(timeout) as scope:
+                    result = await function(self, message)
             if result is not None:
                 await self.send_message(result)
         except asyncio.CancelledError:
             raise
-        except Exception:
-            logger.exception(
-                "chanx.handler.error",
-                action=action,
-                handler=getattr(function, "__qualname__", repr(function)),
-            )
+        except Exception as exc:
+            name = getattr(function, "__qualname__", repr(function))
+            if isinstance(exc, TimeoutError) and scope is not None and scope.expired():
+                logger.error("chanx.handler.timeout", action=action, handler=name, timeout=timeout)
+                frame = handler_timed_out_frame(action)
+            else:
+                logger.exception("chanx.handler.error", action=action, handler=name)
+                frame = handler_failed_frame(action)
             with contextlib.suppress(Exception):
-                await self._chanx_send_text(handler_failed_frame(action))
+                await self._chanx_send_text(frame)
 
     # ------------------------------------------------------------------ sending
+    async def _chanx_write(self, text: str) -> None:
+        """Write one text frame to the server: straight to the ASGI ``send``.
+
+        Both frameworks keep the server's send callable as ``base_send``; going there directly
+        skips the framework's send methods, which only build this same message.
+        """
+        await self.base_send({"type": "websocket.send", "text": text})
+
     async def _chanx_send_text(self, text: str) -> None:
-        """Send one text frame; adapters may override this with a faster framework path."""
-        await self.send(text_data=text)
+        """Send one text frame through the connection's outbox (in order, bounded)."""
+        outbox = self._chanx_outbox
+        if outbox is None:
+            await self._chanx_write(text)
+        else:
+            await outbox.send(text)
         if self._chanx_config.send_message_immediately:
             await asyncio.sleep(0)
+
+    def _chanx_group_hub(self) -> GroupHub:
+        hub = self._chanx_hub
+        if hub is None:
+            hub = self._chanx_hub = hub_for(self._chanx_require_layer())
+        return hub
 
     async def send_message(self, message: BaseMessage) -> None:
         """Send a message to this connection's client.

@@ -36,6 +36,19 @@ class EventsMixin(ConsumerBase[ReceiveEvent]):
         assert dispatcher is not None
         await dispatcher.submit(self._chanx_handle_event, message.get("event"))
 
+    def _chanx_offer_event(self, message: Mapping[str, Any]) -> None:
+        """Queue an event the group hub delivered; drop it, logged, when the queue is full."""
+        dispatcher = self._chanx_dispatcher
+        if dispatcher is None:
+            return
+        if not dispatcher.offer(self._chanx_handle_event, message.get("event")):
+            logger.warning(
+                "chanx.event.dropped",
+                consumer=type(self).__qualname__,
+                path=self.scope.get("path"),
+                detail="the connection's queue of pending messages is full",
+            )
+
     async def _chanx_handle_event(self, text: Any) -> None:
         union = self._chanx_route_table.event_union
         try:
@@ -113,7 +126,7 @@ class EventsMixin(ConsumerBase[ReceiveEvent]):
             return
         layer = cls._chanx_class_layer()
         for group in targets:
-            await layer.group_send(group, payload)
+            await layer.group_send(group, {**payload, "group": group})
 
     @classmethod
     def send_event_sync(cls, event: ReceiveEvent, channel_name: str) -> None:

@@ -1,4 +1,9 @@
-"""Groups and broadcasts: one encode per broadcast, relayed as text by each recipient."""
+"""Groups and broadcasts: one encode and one publish per broadcast, local fanout per process.
+
+Membership goes through the process's group hub (:mod:`chanx.core._hub`): a broadcast is
+published once per group, reaches each process's hub once, and the hub pushes the encoded text
+into each local member's outbox, which never makes the fanout wait for a slow client.
+"""
 
 from __future__ import annotations
 
@@ -25,8 +30,8 @@ class GroupsMixin(ConsumerBase[ReceiveEvent]):
     ) -> None:
         """Send a message to every connection in the groups, this one too unless excluded.
 
-        The message is encoded once, here, with this consumer's settings; each recipient
-        relays the text as it is.
+        The message is encoded once, here, with this consumer's settings, and published once
+        per group; every process with members delivers the text to them as it is.
 
         Args:
             message: The message.
@@ -38,18 +43,44 @@ class GroupsMixin(ConsumerBase[ReceiveEvent]):
         """
         layer = self._chanx_require_layer()
         config = self._chanx_config
-        payload: dict[str, Any] = {
-            "type": BROADCAST_TYPE,
-            "text": encode(message, config.camelize),
-            "action": message.action,
-        }
-        if exclude_current:
-            payload["exclude"] = self.channel_name
-        for group in self.groups if groups is None else groups:
+        text = encode(message, config.camelize)
+        exclude = self.channel_name if exclude_current else None
+        for group in tuple(self.groups if groups is None else groups):
+            payload: dict[str, Any] = {
+                "type": BROADCAST_TYPE,
+                "text": text,
+                "action": message.action,
+                "group": group,
+            }
+            if exclude is not None:
+                payload["exclude"] = exclude
             await layer.group_send(group, payload)
 
+    def _chanx_push_broadcast(self, message: Mapping[str, Any]) -> None:
+        """Queue a broadcast the group hub delivered for this connection's client."""
+        outbox = self._chanx_outbox
+        if outbox is None or message.get("exclude") == self.channel_name:
+            return
+        config = self._chanx_config
+        if config.log_websocket_message and message.get("action") not in config.log_ignored_actions:
+            # The hub's task has none of the connection's bound context: name it here.
+            logger.info(
+                "chanx.websocket.send",
+                consumer=type(self).__qualname__,
+                path=self.scope.get("path"),
+                action=message.get("action"),
+                message=message["text"],
+            )
+        outbox.push(message["text"])
+        if config.send_completion:
+            outbox.push(GROUP_COMPLETE_FRAME)
+
     async def chanx_broadcast(self, message: Mapping[str, Any]) -> None:
-        """Relay a group broadcast to this connection's client (a channel-layer handler)."""
+        """Relay a broadcast that reached this connection's own channel (a layer handler).
+
+        Broadcasts to the groups Chanx manages arrive through the group hub instead; this
+        handles a channel added to a group by hand (``channel_layer.group_add``).
+        """
         if not self._chanx_ready or message.get("exclude") == self.channel_name:
             return
         config = self._chanx_config
@@ -73,7 +104,7 @@ class GroupsMixin(ConsumerBase[ReceiveEvent]):
             group: The group name.
         """
         if group not in self.groups:
-            await self._chanx_require_layer().group_add(group, self.channel_name)
+            await self._chanx_group_hub().join(group, self)
             self.groups.append(group)
 
     async def leave_group(self, group: str) -> None:
@@ -83,5 +114,5 @@ class GroupsMixin(ConsumerBase[ReceiveEvent]):
             group: The group name.
         """
         if group in self.groups:
-            await self._chanx_require_layer().group_discard(group, self.channel_name)
             self.groups.remove(group)
+            await self._chanx_group_hub().leave(group, self)

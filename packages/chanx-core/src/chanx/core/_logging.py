@@ -2,8 +2,8 @@
 
 Per connection, Chanx binds ``consumer`` and ``path`` in the connection's own task (once, at
 connect). Per message, while message logging is on, it binds ``action`` and ``message_id``
-around the handler with :func:`structlog.contextvars.bound_contextvars`, which restores the
-previous values afterwards. It never clears the application's variables, and with logging off a
+around the handler with :func:`structlog.contextvars.bind_contextvars` and restores the
+previous values afterwards with :func:`structlog.contextvars.reset_contextvars`. It never clears the application's variables, and with logging off a
 frame costs one ``if``.
 """
 

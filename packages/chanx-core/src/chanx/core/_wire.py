@@ -49,6 +49,11 @@ NO_HANDLERS_FRAME: Final = _frame(
 )
 
 
+def handler_timed_out_frame(action: str) -> str:
+    """Return the ``error`` frame sent when a handler ran past ``handler_timeout``."""
+    return error_frame(f"Timed out processing message for {action}")
+
+
 def handler_failed_frame(action: str) -> str:
     """Return the ``error`` frame sent when a handler raised."""
     return error_frame(f"Failed to process message for {action}")

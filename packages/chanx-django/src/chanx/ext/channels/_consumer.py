@@ -12,10 +12,11 @@ disconnect keep Channels' behaviour: connections are cleaned up once at each.
 
 from __future__ import annotations
 
-import asyncio
+import functools
 from collections.abc import Mapping
 from typing import Any, Final
 
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer as ChannelsJsonConsumer
 from channels.layers import get_channel_layer
 
@@ -67,12 +68,20 @@ class AsyncJsonWebsocketConsumer(ChanxWebsocketMixin[ReceiveEvent], ChannelsJson
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         """Run the connection; release what it holds if it ends without a disconnect.
 
-        A handler error that escapes Channels' loop, a cancelled task or a server that drops
-        the connection never reaches ``websocket_disconnect``; the engine's teardown then runs
-        here and leaves the groups, so no membership outlives the connection.
+        The setup is Channels' (scope, layer, channel name, send); the loop is the engine's,
+        which reads the client without a task and an ``asyncio.wait`` per message. An error
+        that escapes the loop, a cancelled task or a server that drops the connection never
+        reaches ``websocket_disconnect``; the engine's teardown then runs here and leaves the
+        groups, so no membership outlives the connection.
         """
+        self.scope = scope
+        layer = self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        if layer is not None:
+            self.channel_name = await layer.new_channel()
+            self.channel_receive = functools.partial(layer.receive, self.channel_name)
+        self.base_send = send
         try:
-            await super().__call__(scope, receive, send)
+            await self.chanx_serve(receive, StopConsumer)
         finally:
             await self.chanx_connection_ended()
 
@@ -90,11 +99,3 @@ class AsyncJsonWebsocketConsumer(ChanxWebsocketMixin[ReceiveEvent], ChannelsJson
             # Nothing was joined without a layer; Channels would fail discarding the groups.
             self.groups = []
         await super().websocket_disconnect(message)
-
-    # ------------------------------------------------------------------ sending
-    async def _chanx_send_text(self, text: str) -> None:
-        # Straight to the ASGI send (through any middleware's wrapper), skipping two layers of
-        # Channels' send methods that only build this same message.
-        await self.base_send({"type": "websocket.send", "text": text})
-        if self._chanx_config.send_message_immediately:
-            await asyncio.sleep(0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
@@ -72,8 +73,6 @@ class AsyncJsonWebsocketConsumer(ChanxWebsocketMixin[ReceiveEvent], FastChannels
     # where the Protocol says dict, so neither type is a subtype of the other.
     channel_layer: BaseChannelLayer | None  # type: ignore[assignment]
 
-    _chanx_client_gone: bool = False
-
     # ------------------------------------------------------------------ framework hooks
     @classmethod
     def chanx_channel_layer(cls, alias: str | None) -> ChannelLayer | None:
@@ -102,10 +101,21 @@ class AsyncJsonWebsocketConsumer(ChanxWebsocketMixin[ReceiveEvent], FastChannels
         receive: ASGIReceiveCallable,
         send: ASGISendCallable,
     ) -> None:
-        """Serve one connection; release everything it holds however the loop ends."""
+        """Serve one connection; release everything it holds however the loop ends.
+
+        It sets the connection up as fast-channels does (scope, layer, channel name, send),
+        then runs the engine's loop, which reads the client without a task per message.
+        """
         remember_serving_loop()
+        self.scope = scope
+        alias = self.channel_layer_alias
+        layer = self.channel_layer = get_channel_layer(alias) if alias else None
+        if layer is not None:
+            self.channel_name = await layer.new_channel()
+            self.channel_receive = functools.partial(layer.receive, self.channel_name)
+        self.base_send = send
         try:
-            await super().__call__(scope, receive, send)
+            await self.chanx_serve(receive, StopConsumer)
         finally:
             await self.chanx_connection_ended()
 
@@ -116,6 +126,9 @@ class AsyncJsonWebsocketConsumer(ChanxWebsocketMixin[ReceiveEvent], FastChannels
         has no handler, or whose handler raises, is logged and the connection goes on.
         """
         kind = str(message.get("type", ""))
+        if kind == "websocket.receive":
+            await self.websocket_receive(message)
+            return
         try:
             name = get_handler_name(message)
         except ValueError:
@@ -161,21 +174,6 @@ class AsyncJsonWebsocketConsumer(ChanxWebsocketMixin[ReceiveEvent], FastChannels
         """
         number = 1000 if code is None or isinstance(code, bool) else code
         await FastChannelsJsonConsumer.close(self, number, reason)
-
-    async def _chanx_send_text(self, text: str) -> None:
-        """Send one text frame straight to the server; drop it once the client is gone."""
-        if self._chanx_client_gone:
-            return
-        try:
-            await self.base_send({"type": "websocket.send", "text": text})
-        except OSError:
-            # Servers raise an OSError (uvicorn's ClientDisconnected) for a send after the
-            # client vanished; the websocket.disconnect that follows does the cleanup.
-            self._chanx_client_gone = True
-            logger.info("chanx.websocket.client_gone", consumer=type(self).__qualname__)
-            return
-        if self._chanx_config.send_message_immediately:
-            await asyncio.sleep(0)
 
     # ------------------------------------------------------------------ missing layer
     @classmethod
