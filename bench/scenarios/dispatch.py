@@ -6,8 +6,8 @@ and no socket: each consumer is built, given what a connected consumer has (``sc
 ``channel_layer``, ``channel_name``, ``base_send``), connected through its framework's
 ``dispatch``, and then fed ``{"type": "websocket.receive", "text": frame}`` through the same
 ``dispatch`` a server's receive loop calls. ``base_send`` is a coroutine that records the frame
-and sets an event; since Chanx hands frames to a per-connection worker task, every message is
-awaited until its reply arrived.
+and sets an event; every message is awaited until its reply arrived, so a hop to another task
+would be counted.
 """
 
 from __future__ import annotations
