@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from chanx_fastapi_sample import (
@@ -21,6 +21,7 @@ from structlog.testing import capture_logs
 from chanx.core import ChannelLayerMissingError
 from chanx.core._hub import hub_for
 from chanx.core.decorators import ws_handler
+from chanx.core.layers import ChannelLayer
 from chanx.core.settings import invalidate_settings
 from chanx.ext.fast_channels.routing import websocket_route
 from chanx.ext.fast_channels.testing import WebsocketCommunicator
@@ -148,8 +149,8 @@ async def test_send_event_sync_to_one_channel(chanx_fast_channels_layers: Layers
             await comm.send_message(PingMessage())
             await comm.receive_all_messages()
         # Group membership is the process's (one hub channel); the connections are its members.
-        hub = hub_for(chanx_fast_channels_layers["default"])
-        members = [member.channel_name for member in hub.groups["chat_room"]]
+        hub = hub_for(cast(ChannelLayer, chanx_fast_channels_layers["default"]))
+        members = [cast(ChatConsumer, member).channel_name for member in hub.groups["chat_room"]]
         assert len(members) == 2
         event = NotificationEvent(payload="just you")
         await asyncio.to_thread(ChatConsumer.send_event_sync, event, members[0])
