@@ -120,7 +120,16 @@ def lint(session: nox.Session) -> None:
 def typecheck(session: nox.Session) -> None:
     """Mypy strict over each package's source, tests and typed example files."""
     extras = sorted({req for reqs in EXTRA_TEST_REQUIREMENTS.values() for req in reqs})
-    session.install("mypy>=1.13", *TEST_REQUIREMENTS, *extras, "nox", "types-PyYAML>=6")
+    # websockets and redis: the benchmarks' load generators and Redis cleanup import them.
+    session.install(
+        "mypy>=1.13",
+        *TEST_REQUIREMENTS,
+        *extras,
+        "nox",
+        "types-PyYAML>=6",
+        "websockets>=13",
+        "redis>=5",
+    )
     install_wheels(session, *pinned(*(dist.name for dist in CODE_DISTS)))
     sources = [str(dist.folder / "src") for dist in CODE_DISTS]
     session.run("mypy", *sources, "scripts", "noxfile.py")

@@ -304,3 +304,32 @@ async def test_plain_starlette_app_serves_a_consumer(chanx_fast_channels_layers:
         await comm.send_json({"action": "chat", "payload": ChatPayload(text="x").model_dump()})
         frames = await receive_n(comm, 3)
         assert by_action(frames) == ["chat_notification", "complete", "group_complete"]
+
+
+async def test_the_connection_channel_keeps_reading_after_the_layer_fails(
+    chanx_fast_channels_layers: Layers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failed read of the connection's own channel is retried; send_event still arrives."""
+    layer = chanx_fast_channels_layers["default"]
+    original = layer.receive
+    failures = [ConnectionError("backend down")]
+
+    with capture_logs() as logs:
+        async with WebsocketCommunicator(app, "/ws/chat") as comm:
+            await comm.send_message(PingMessage())
+            await comm.receive_all_messages()
+            [member] = hub_for(cast(ChannelLayer, layer)).groups["chat_room"]
+            channel = cast(ChatConsumer, member).channel_name
+
+            async def flaky(name: str) -> Any:
+                if name == channel and failures:
+                    raise failures.pop()
+                return await original(name)
+
+            monkeypatch.setattr(layer, "receive", flaky)
+            for text in ("first", "after the failure"):
+                await ChatConsumer.send_event(NotificationEvent(payload=text), channel)
+                frames = await comm.receive_all_messages(stop_action="event_complete")
+                assert frames[0] == {"action": "notification", "payload": text}
+    assert failures == []
+    assert "chanx.layer.receive_failed" in [entry["event"] for entry in logs]

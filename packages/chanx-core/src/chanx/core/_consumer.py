@@ -194,8 +194,27 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
     async def _chanx_read_channel(
         self, layer: Any, channel: str, stop: type[BaseException], owner: asyncio.Task[Any]
     ) -> None:
+        failures = 0
         while True:
-            message = await layer.receive(channel)
+            try:
+                message = await layer.receive(channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # A layer that failed (Redis restarting, redis-py's read timeout) must not end
+                # the reading for good: retry with backoff, as the group hub does.
+                failures += 1
+                if failures == 1 or failures % 20 == 0:
+                    logger.exception(
+                        "chanx.layer.receive_failed",
+                        consumer=type(self).__qualname__,
+                        failures=failures,
+                    )
+                await asyncio.sleep(min(0.05 * 2 ** min(failures, 10), 5.0))
+                continue
+            if failures:
+                logger.info("chanx.layer.receive_recovered", consumer=type(self).__qualname__)
+                failures = 0
             kind = message.get("type")
             try:
                 dispatcher = self._chanx_dispatcher
