@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import functools
 from collections.abc import Collection, Mapping
 from typing import Any, ClassVar
 
@@ -28,6 +29,7 @@ from chanx.core._events import EVENT_TYPE, EventsMixin
 from chanx.core._groups import BROADCAST_TYPE, GroupsMixin
 from chanx.core._handlers import collect_handlers
 from chanx.core._handshake import Handshake
+from chanx.core._hub import layer_messages
 from chanx.core._logging import logger, new_message_id
 from chanx.core._outbox import SLOW_CLIENT_CLOSE_CODE, Outbox, OverflowPolicy
 from chanx.core._wire import (
@@ -154,6 +156,34 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
         self._chanx_ready = True
         await self.post_authentication()
 
+    async def chanx_run(
+        self, scope: Any, receive: Any, send: Any, stop: type[BaseException]
+    ) -> None:
+        """Serve one connection: adapters call it from their ``__call__``.
+
+        It sets the connection up as Channels and fast-channels do (``scope``, the channel
+        layer of :meth:`chanx_layer_alias`, a channel name and its ``channel_receive``,
+        ``base_send``), runs :meth:`chanx_serve`, and releases what the connection holds however
+        the loop ends (:meth:`chanx_connection_ended`).
+
+        Args:
+            scope: The ASGI scope.
+            receive: The ASGI ``receive`` callable.
+            send: The ASGI ``send`` callable.
+            stop: The framework's ``StopConsumer``.
+        """
+        cls = type(self)
+        self.scope = scope
+        layer = self.channel_layer = cls.chanx_channel_layer(cls.chanx_layer_alias())
+        if layer is not None:
+            self.channel_name = await layer.new_channel()
+            self.channel_receive = functools.partial(layer.receive, self.channel_name)
+        self.base_send = send
+        try:
+            await self.chanx_serve(receive, stop)
+        finally:
+            await self.chanx_connection_ended()
+
     async def chanx_serve(self, receive: Any, stop: type[BaseException]) -> None:
         """Run the connection's loop: adapters call it from ``__call__`` instead of the framework's.
 
@@ -194,27 +224,10 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
     async def _chanx_read_channel(
         self, layer: Any, channel: str, stop: type[BaseException], owner: asyncio.Task[Any]
     ) -> None:
-        failures = 0
-        while True:
-            try:
-                message = await layer.receive(channel)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                # A layer that failed (Redis restarting, redis-py's read timeout) must not end
-                # the reading for good: retry with backoff, as the group hub does.
-                failures += 1
-                if failures == 1 or failures % 20 == 0:
-                    logger.exception(
-                        "chanx.layer.receive_failed",
-                        consumer=type(self).__qualname__,
-                        failures=failures,
-                    )
-                await asyncio.sleep(min(0.05 * 2 ** min(failures, 10), 5.0))
-                continue
-            if failures:
-                logger.info("chanx.layer.receive_recovered", consumer=type(self).__qualname__)
-                failures = 0
+        # A failed read (Redis restarting, redis-py's read timeout) must not end the reading
+        # for good: layer_messages retries with backoff, as the group hub does.
+        name = type(self).__qualname__
+        async for message in layer_messages(layer, channel, "chanx.layer", consumer=name):
             kind = message.get("type")
             try:
                 dispatcher = self._chanx_dispatcher
@@ -232,9 +245,7 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
                 owner.cancel()
                 return
             except Exception:
-                logger.exception(
-                    "chanx.layer.handler_error", consumer=type(self).__qualname__, type=kind
-                )
+                logger.exception("chanx.layer.handler_error", consumer=name, type=kind)
 
     async def post_authentication(self) -> None:
         """Run once per connection after authentication and group joins; override it."""

@@ -59,6 +59,7 @@ class ConsumerBase(Generic[ReceiveEvent]):
         channel_name: str
         channel_layer_alias: str | None
         base_send: Any  # the ASGI send callable (through any middleware's wrapper)
+        channel_receive: Any  # reads channel_name (the frameworks' own loops use it)
 
         async def dispatch(self, message: Mapping[str, Any]) -> None: ...
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import weakref
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
 from chanx.core._logging import logger
@@ -154,24 +154,12 @@ class GroupHub:
 
     async def _receive(self, group: str, channel: str) -> None:
         layer = self.layer
-        failures = 0
-        while True:
-            try:
-                message = await layer.receive(channel)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                failures += 1
-                if failures == 1 or failures % 20 == 0:
-                    logger.exception("chanx.groups.receive_failed", group=group, failures=failures)
-                await asyncio.sleep(min(_RETRY_FIRST * 2 ** min(failures, 10), _RETRY_MAX))
-                # A restarted backend (Redis without persistence) may have lost the membership.
-                with contextlib.suppress(Exception):
-                    await layer.group_add(group, channel)
-                continue
-            if failures:
-                logger.info("chanx.groups.receive_recovered", group=group, failures=failures)
-                failures = 0
+
+        async def rejoin() -> None:
+            # A restarted backend (Redis without persistence) may have lost the membership.
+            await layer.group_add(group, channel)
+
+        async for message in layer_messages(layer, channel, "chanx.groups", rejoin, group=group):
             self.deliver(group, message)
 
     async def _renew(self, interval: float) -> None:
@@ -182,6 +170,51 @@ class GroupHub:
                     await self.layer.group_add(group, channel)
                 except Exception:
                     logger.warning("chanx.groups.renew_failed", group=group)
+
+
+async def layer_messages(
+    layer: ChannelLayer,
+    channel: str,
+    log_prefix: str,
+    recover: Callable[[], Awaitable[None]] | None = None,
+    **fields: Any,
+) -> AsyncIterator[dict[str, Any]]:
+    """Yield the messages of a layer channel for as long as the reader runs, surviving failures.
+
+    A failed read (Redis restarting, a client library's read timeout) is logged as
+    ``<log_prefix>.receive_failed`` (the first time and every 20th), waited out with a growing
+    pause, followed by ``recover()`` if given, and retried; the first message after it is
+    logged as ``<log_prefix>.receive_recovered``.
+
+    Args:
+        layer: The channel layer.
+        channel: The channel to read.
+        log_prefix: The prefix of the log events.
+        recover: Called after each failure's pause (its own errors are ignored).
+        **fields: Extra fields for the log entries.
+
+    Yields:
+        Each message, in the order the layer delivers them.
+    """
+    failures = 0
+    while True:
+        try:
+            message = await layer.receive(channel)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            failures += 1
+            if failures == 1 or failures % 20 == 0:
+                logger.exception(f"{log_prefix}.receive_failed", failures=failures, **fields)
+            await asyncio.sleep(min(_RETRY_FIRST * 2 ** min(failures, 10), _RETRY_MAX))
+            if recover is not None:
+                with contextlib.suppress(Exception):
+                    await recover()
+            continue
+        if failures:
+            logger.info(f"{log_prefix}.receive_recovered", failures=failures, **fields)
+            failures = 0
+        yield message
 
 
 def _seconds(value: object) -> float:

@@ -93,9 +93,7 @@ class Outbox:
             return
         self._busy = True
         try:
-            await self._write_one(text)
-            while self._queue and not self._gone:
-                await self._write_one(self._queue.popleft())
+            await self._drain(text)
         finally:
             self._busy = False
 
@@ -121,11 +119,15 @@ class Outbox:
         if task is not None and not task.done():
             task.cancel()
 
+    async def _drain(self, text: str) -> None:
+        """Write ``text``, then whatever queued behind it meanwhile."""
+        await self._write_one(text)
+        while self._queue and not self._gone:
+            await self._write_one(self._queue.popleft())
+
     async def _flush(self, text: str) -> None:
         try:
-            await self._write_one(text)
-            while self._queue and not self._gone:
-                await self._write_one(self._queue.popleft())
+            await self._drain(text)
         except Exception:
             # Nobody awaits this task: a server that refuses the write (a send after its close,
             # say) ends the delivery here instead of in "exception was never retrieved".

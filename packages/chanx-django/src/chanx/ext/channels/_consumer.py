@@ -12,7 +12,6 @@ disconnect keep Channels' behaviour: connections are cleaned up once at each.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -74,16 +73,7 @@ class AsyncJsonWebsocketConsumer(ChanxWebsocketMixin[ReceiveEvent], ChannelsJson
         reaches ``websocket_disconnect``; the engine's teardown then runs here and leaves the
         groups, so no membership outlives the connection.
         """
-        self.scope = scope
-        layer = self.channel_layer = get_channel_layer(self.channel_layer_alias)
-        if layer is not None:
-            self.channel_name = await layer.new_channel()
-            self.channel_receive = functools.partial(layer.receive, self.channel_name)
-        self.base_send = send
-        try:
-            await self.chanx_serve(receive, StopConsumer)
-        finally:
-            await self.chanx_connection_ended()
+        await self.chanx_run(scope, receive, send, StopConsumer)
 
     async def dispatch(self, message: Mapping[str, Any]) -> None:
         """Route a message to its handler; Chanx's own types skip the per-message DB cleanup."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
@@ -107,17 +106,7 @@ class AsyncJsonWebsocketConsumer(ChanxWebsocketMixin[ReceiveEvent], FastChannels
         then runs the engine's loop, which reads the client without a task per message.
         """
         remember_serving_loop()
-        self.scope = scope
-        alias = self.channel_layer_alias
-        layer = self.channel_layer = get_channel_layer(alias) if alias else None
-        if layer is not None:
-            self.channel_name = await layer.new_channel()
-            self.channel_receive = functools.partial(layer.receive, self.channel_name)
-        self.base_send = send
-        try:
-            await self.chanx_serve(receive, StopConsumer)
-        finally:
-            await self.chanx_connection_ended()
+        await self.chanx_run(scope, receive, send, StopConsumer)
 
     async def dispatch(self, message: Mapping[str, Any]) -> None:
         """Run the handler of a client event or channel-layer message.
