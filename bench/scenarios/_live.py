@@ -4,7 +4,7 @@ A contender's server is a uvicorn or daphne child process serving one of the app
 ``bench/apps/``; its clients live in another child process, the load generator
 (``bench/loadgen/pingpong.py``), driven over its stdin and stdout. Everything listens on and
 connects to 127.0.0.1, and every child is stopped by its PID. A server's CPU is read from
-``/proc`` before and after a round (:func:`process_cpu`), so it never includes the load
+``/proc`` before and after a round (:func:`bench._proc.precise_cpu_seconds`), so it never includes the load
 generator's, which reports its own.
 """
 
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bench._harness import Contender, Sample
-from bench._proc import ROOT, Child, cpu_seconds, free_port, python
+from bench._proc import ROOT, Child, free_port, precise_cpu_seconds, python
 from bench.apps._serving import GC_PATH, LOG_FILE_VARIABLE
 
 PING_FRAME = '{"action":"ping"}'
@@ -53,27 +53,6 @@ UVICORN_OPTIONS = (
 """One worker (uvicorn's default), warnings only, no access log."""
 DAPHNE_OPTIONS = ("-v", "0")
 """One process (daphne always is), no access log, nothing but errors."""
-
-
-def process_cpu(pid: int) -> float:
-    """Return the CPU seconds of process ``pid`` so far, in nanoseconds' precision where possible.
-
-    :func:`bench._proc.cpu_seconds` counts clock ticks (10 ms), a few percent of a short round.
-    The scheduler keeps each thread's time on the CPU in nanoseconds (the first field of
-    ``/proc/<pid>/task/<tid>/schedstat``); their sum is the process's CPU, but for threads that
-    ended meanwhile. The servers' only threads besides the event loop are their executors'
-    workers, which live as long as the server. Without ``schedstat`` (kernels built without
-    scheduler statistics) this falls back to the ticks.
-    """
-    tasks = Path(f"/proc/{pid}/task")
-    try:
-        total = 0
-        for task in tasks.iterdir():
-            with contextlib.suppress(FileNotFoundError):  # a thread that just ended
-                total += int((task / "schedstat").read_text().split()[0])
-    except FileNotFoundError:
-        return cpu_seconds(pid)
-    return total / 1e9 if total else cpu_seconds(pid)
 
 
 @dataclass(frozen=True)
@@ -297,9 +276,9 @@ class PingPong:
         assert self.loadgen is not None, "not started"
         pid = self.child.pid
         logged = self._log_size()
-        cpu = process_cpu(pid)
+        cpu = precise_cpu_seconds(pid)
         answer = await self.loadgen.command("run", frame=PING_FRAME, messages=messages)
-        cpu = process_cpu(pid) - cpu
+        cpu = precise_cpu_seconds(pid) - cpu
         wall: float = answer["wall_seconds"]
         loadgen_cpu: float = answer["cpu_seconds"]
         extra = {

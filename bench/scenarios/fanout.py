@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bench._harness import Contender, Result, Sample, measure, scenario_json
-from bench._proc import ROOT, Child, cpu_seconds, free_port, port_answers, python
+from bench._proc import ROOT, Child, free_port, port_answers, precise_cpu_seconds, python
 from bench.apps._fanout_wire import (
     LAYER_VARIABLE,
     MEMBER_PATH,
@@ -55,24 +55,6 @@ EXTRA_LABELS = {
     "slowest_ms": "slowest ms",
     "load_cpu_us": "load generator CPU µs/broadcast",
 }
-_PRECISE = Path("/proc/self/task").is_dir() and Path("/proc/self/schedstat").is_file()
-
-
-def server_cpu(pid: int) -> float:
-    """Return the CPU seconds process ``pid`` has used so far, to the nanosecond when possible.
-
-    ``/proc/<pid>/stat`` (:func:`bench._proc.cpu_seconds`) counts in clock ticks of 10 ms, too
-    coarse for a round of a fraction of a second; the scheduler's own counter of each thread
-    (``/proc/<pid>/task/*/schedstat``, nanoseconds on the CPU) is exact. It misses threads that
-    ended during the round; the servers' only threads (the event loop's executor) live on.
-    """
-    if not _PRECISE:
-        return cpu_seconds(pid)
-    total = 0
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
-            total += int((task / "schedstat").read_text().split()[0])
-    return total / 1e9
 
 
 # ---------------------------------------------------------------------------- deployments
@@ -214,13 +196,13 @@ class Deployment:
         assert generator is not None
         assert generator.stdin is not None
         pids = [server.pid for server in self.servers]
-        before = sum(server_cpu(pid) for pid in pids)
+        before = sum(precise_cpu_seconds(pid) for pid in pids)
         generator.stdin.write(json.dumps({"broadcasts": broadcasts}).encode() + b"\n")
         with contextlib.suppress(ConnectionError):
             # A generator that exited says why on stderr, which answer() reports.
             await generator.stdin.drain()
         data = await self.answer(ANSWER_SECONDS)
-        cpu = sum(server_cpu(pid) for pid in pids) - before
+        cpu = sum(precise_cpu_seconds(pid) for pid in pids) - before
         latencies: list[float] = data["latencies"]
         return Sample(
             cpu,

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bench._harness import Contender, Result, Sample, measure, scenario_json
-from bench._proc import Child, free_port, rss_bytes
+from bench._proc import Child, free_port, precise_cpu_seconds, rss_bytes
 from bench.scenarios._live import (
     PING_FRAME,
     WS_PATH,
@@ -35,7 +35,6 @@ from bench.scenarios._live import (
     collect_garbage,
     last_line,
     pong_problem,
-    process_cpu,
 )
 
 NAME = "memory"
@@ -95,9 +94,9 @@ class IdleConnections:
         assert port is not None
         await collect_garbage(port)
         before = rss_bytes(pid)
-        cpu = process_cpu(pid)
+        cpu = precise_cpu_seconds(pid)
         opened = await self.loadgen.command("open", url=self.url, count=connections)
-        cpu = process_cpu(pid) - cpu
+        cpu = precise_cpu_seconds(pid) - cpu
         await asyncio.sleep(SETTLE_SECONDS)
         await collect_garbage(port)
         after = rss_bytes(pid)
