@@ -183,3 +183,22 @@ async def test_a_deeply_nested_frame_is_invalid_json_and_the_connection_keeps_se
                 }
             await communicator.send_json({"action": "update_profile", "payload": CAMEL_PROFILE})
             assert (await communicator.receive_json())["action"] == "profile_updated"
+
+
+async def test_a_lone_surrogate_escape_is_refused_as_in_snake_case() -> None:
+    """``\\ud83d`` alone is not text a UTF-8 frame can carry back: Invalid JSON, never a handler."""
+    CamelConsumer.received = []
+    async with connect() as communicator:
+        frame = '{"action":"share_news","payload":{"newsTitle":"\\ud83d"}}'
+        await communicator.send_text(frame)
+        assert await communicator.receive_json() == {
+            "action": "error",
+            "payload": {"detail": "Invalid JSON"},
+        }
+        # Paired escapes are ordinary text and still work.
+        paired = '{"action":"share_news","payload":{"newsTitle":"\\ud83d\\ude00"}}'
+        await communicator.send_text(paired)
+        assert await communicator.receive_json() == {
+            "action": "news_posted",
+            "payload": {"newsTitle": "\U0001f600"},
+        }

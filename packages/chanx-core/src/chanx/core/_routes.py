@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from pydantic_core import from_json
 
 from chanx.core._camel import snake_keys
 from chanx.core._handlers import HandlerFunction, HandlerSpec
@@ -42,13 +42,16 @@ class Routes:
         """Decode a camelCase frame and validate it as snake_case.
 
         Raises:
-            ValueError: When the text is not JSON (``json.JSONDecodeError``), or is nested too
-                deeply to decode and convert (the non-camel path's validator refuses it too).
+            ValueError: When the text is not JSON, holds a lone surrogate escape (``\\ud83d``,
+                which no UTF-8 frame can carry back), or is nested too deeply to decode and
+                convert. The snake_case path's validator refuses the same texts.
             TypeError: When it is JSON but not an object.
             pydantic.ValidationError: When it matches no message.
         """
         try:
-            data = json.loads(text)
+            # The decoder the snake_case path's validator uses, so both key styles accept and
+            # refuse the same texts (json.loads would let lone surrogates through).
+            data = from_json(text)
             if not isinstance(data, dict):
                 raise TypeError
             data = snake_keys(data)
