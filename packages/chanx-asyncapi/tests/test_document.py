@@ -13,7 +13,7 @@ from chanx_asyncapi_dump import Build
 from chanx_asyncapi_host import HostConsumer
 
 from chanx.asyncapi import DocumentSettings, PathParameter, RouteRecord, dump_json
-from chanx.core import channel, event_handler, ws_handler
+from chanx.core import RateLimit, channel, event_handler, ws_handler
 from chanx.messages import BaseMessage
 
 
@@ -341,6 +341,7 @@ def test_settings_fill_info_servers_and_content_type(build: Build) -> None:
         "channels",
         "operations",
         "components",
+        "x-chanx-close-codes",
     ]
     assert document["asyncapi"] == "3.0.0"
     assert document["info"] == {
@@ -410,3 +411,48 @@ def test_handler_summary_description_and_tags_reach_the_operation(build: Build) 
     assert operation["description"] == "D"
     assert operation["tags"] == [{"name": "t1"}, {"name": "t2"}]
     assert document["channels"]["renamed"]["description"] == "Given."
+
+
+def only_admins(consumer: Any, message: Any) -> bool:
+    return False
+
+
+class Guarded(HostConsumer[Tick]):
+    """Declares every limit a client author must see."""
+
+    max_message_size = 4096
+    rate_limit = RateLimit(rate=5, burst=10)
+    idle_timeout = 60
+    heartbeat_interval = 20
+    outbound_overflow = "drop_oldest"
+
+    @ws_handler(
+        rate_limit=RateLimit(rate=1, burst=2, close_after=None),
+        permissions=[only_admins],
+        timeout=2.5,
+    )
+    async def ping(self, message: Ping2) -> Pong2:
+        """Answer."""
+        return Pong2()
+
+
+def test_limits_permissions_and_close_codes_are_published(build: Build) -> None:
+    """Client authors find the channel's limits, a handler's own ones and every close code."""
+    document = build([RouteRecord("/ws/guarded", Guarded)])
+    [channel_key] = document["channels"]
+    assert document["channels"][channel_key]["x-chanx-limits"] == {
+        "maxMessageSize": 4096,
+        "rateLimit": {"rate": 5, "burst": 10, "closeAfter": 50},
+        "idleTimeout": 60,
+        "heartbeatInterval": 20,
+        "maxOutboundMessages": 512,
+        "outboundOverflow": "drop_oldest",
+    }
+    operation = document["operations"][f"{channel_key}.receive.ping"]
+    assert operation["x-chanx-rate-limit"] == {"rate": 1, "burst": 2}
+    assert operation["x-chanx-timeout"] == 2.5
+    assert operation["x-chanx-permissions"] == ["only_admins"]
+    sent = {key.rsplit(".", 1)[1] for key in document["operations"] if ".send." in key}
+    assert {"PingMessage", "PongMessage"} <= sent
+    codes = document["x-chanx-close-codes"]
+    assert {"1011", "1013", "4401", "4403", "4408", "4429"} <= set(codes)

@@ -27,6 +27,10 @@ def test_defaults_apply_when_nothing_is_set() -> None:
         max_outbound_messages=512,
         outbound_overflow="close",
         handler_timeout=None,
+        max_message_size=1_048_576,
+        rate_limit=None,
+        idle_timeout=None,
+        heartbeat_interval=None,
         generation=settings_generation(),
     )
     assert set(DEFAULTS) == {

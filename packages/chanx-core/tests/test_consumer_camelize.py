@@ -186,7 +186,7 @@ async def test_a_deeply_nested_frame_is_invalid_json_and_the_connection_keeps_se
 
 
 async def test_a_lone_surrogate_escape_is_refused_as_in_snake_case() -> None:
-    """``\\ud83d`` alone is not text a UTF-8 frame can carry back: Invalid JSON, never a handler."""
+    """Half a surrogate pair, escaped, is not text a UTF-8 frame can carry: Invalid JSON."""
     CamelConsumer.received = []
     async with connect() as communicator:
         frame = '{"action":"share_news","payload":{"newsTitle":"\\ud83d"}}'

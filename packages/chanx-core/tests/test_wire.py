@@ -7,7 +7,8 @@ import uuid
 from typing import Annotated, Any, Literal
 
 import pytest
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from chanx.core._camel import snake_keys
 from chanx.core._wire import (
@@ -296,3 +297,41 @@ def test_no_error_frame_contains_the_clients_input(text: str, single: bool, came
     frame = validation_error_frame(failure(text, union), union, camelize)
     assert SECRET not in frame
     assert SECRET.lower() not in frame.lower()
+
+
+class Signup(BaseMessage):
+    action: Literal["signup"] = "signup"
+    payload: str
+
+    @field_validator("payload")
+    @classmethod
+    def check(cls, value: str) -> str:
+        if value.startswith("custom"):
+            raise PydanticCustomError("name_taken", "That name is taken")
+        if value.startswith("assert"):
+            assert value == "", f"internal assertion about {value}"
+        raise ValueError(f"lookup of {value} failed in table users_private")
+
+
+@pytest.mark.parametrize(
+    ("payload", "kind", "text"),
+    [
+        (SECRET, "value_error", "Value error"),
+        ("assert" + SECRET, "assertion_error", "Assertion failed"),
+        ("custom" + SECRET, "name_taken", "That name is taken"),
+    ],
+)
+def test_a_validator_s_own_text_is_replaced_unless_it_is_a_custom_error(
+    payload: str, kind: str, text: str
+) -> None:
+    """ValueError and assert texts are the application's internals; PydanticCustomError is meant for clients."""
+    union = MessageUnion(Signup)
+    with pytest.raises(ValidationError) as caught:
+        union.parse({"action": "signup", "payload": payload})
+    frame = validation_error_frame(caught.value, union, camelize=False)
+    assert SECRET not in frame
+    assert "users_private" not in frame
+    assert json.loads(frame) == {
+        "action": "error",
+        "payload": [{"type": kind, "loc": ["payload"], "msg": text}],
+    }

@@ -15,11 +15,15 @@ from chanx.messages import (
     ErrorMessage,
     EventCompleteMessage,
     GroupCompleteMessage,
+    PingMessage,
+    PongMessage,
 )
 
 ERROR_NOTE = (
     "Sent by Chanx when a frame cannot be processed: it is not JSON, matches no message, "
-    "fails validation, or its handler raised."
+    "fails validation, is larger than `maxMessageSize`, is over a rate limit (`status_code` "
+    "429), is denied by a handler's permissions (`status_code` 403), or its handler raised "
+    "or timed out."
 )
 AUTHENTICATION_NOTE = (
     "Sent by Chanx once after the handshake with the outcome of authentication; on failure "
@@ -28,6 +32,11 @@ AUTHENTICATION_NOTE = (
 COMPLETE_NOTE = "Sent by Chanx after each client frame has been fully handled."
 GROUP_COMPLETE_NOTE = "Sent by Chanx after each group broadcast relayed to this client."
 EVENT_COMPLETE_NOTE = "Sent by Chanx after each server-side event handled for this connection."
+PING_NOTE = (
+    "Sent by Chanx every `heartbeatInterval` seconds (see the channel's `x-chanx-limits`); "
+    "answer with `pong`. A client may send `ping` itself and gets `pong` back."
+)
+PONG_NOTE = "Sent by Chanx in answer to a client's `ping` frame."
 
 
 @dataclasses.dataclass
@@ -56,6 +65,8 @@ class ConsumerView:
     """Every message class it may send to the client, in first-seen order."""
     authenticator: type[Any] | None
     """Its authenticator class, when that declares a security scheme."""
+    limits: dict[str, Any] = dataclasses.field(default_factory=dict)
+    """Its limits and policies, as ``x-chanx-limits`` shows them."""
 
 
 def _add(sends: dict[type[BaseMessage], Outgoing], cls: type[BaseMessage], note: str) -> Outgoing:
@@ -101,6 +112,10 @@ def view_consumer(consumer: type[Any], camelize: bool | None) -> ConsumerView:
         _add(sends, CompleteMessage, COMPLETE_NOTE)
         _add(sends, GroupCompleteMessage, GROUP_COMPLETE_NOTE)
         _add(sends, EventCompleteMessage, EVENT_COMPLETE_NOTE)
+    if config.heartbeat_interval is not None:
+        _add(sends, PingMessage, PING_NOTE)
+        if "ping" in consumer.chanx_routes().heartbeat_actions:
+            _add(sends, PongMessage, PONG_NOTE)
     declared = getattr(authenticator, "security_scheme", None) if authenticator else None
     return ConsumerView(
         consumer=consumer,
@@ -109,4 +124,5 @@ def view_consumer(consumer: type[Any], camelize: bool | None) -> ConsumerView:
         receives=tuple(spec for spec in handlers if spec.kind == "ws"),
         sends=sends,
         authenticator=authenticator if declared is not None else None,
+        limits=config.limits_document(),
     )

@@ -13,6 +13,8 @@ from chanx.asyncapi._names import key, qualified_name, unique_names
 from chanx.asyncapi._records import RouteRecord
 from chanx.asyncapi._schemas import SCHEMAS_POINTER, SchemaComponents
 from chanx.asyncapi._settings import ASYNCAPI_VERSION, DocumentSettings, server_object
+from chanx.core import HandlerSpec
+from chanx.core.limits import CLOSE_CODES
 from chanx.messages import BaseMessage, message_actions
 
 _Route = tuple[RouteRecord, Address, ConsumerView]
@@ -130,6 +132,7 @@ class _Builder:
                 operation, spec.summary, spec.description, self.security_refs(view), spec.tags
             )
             operation["messages"] = [ref(cls) for cls in spec.input_types]
+            operation.update(_handler_extensions(spec))
             if spec.output_types:
                 operation["reply"] = {
                     "channel": {"$ref": pointer},
@@ -153,6 +156,7 @@ class _Builder:
         }
         if view.info.tags:
             channel["tags"] = _tags(view.info.tags)
+        channel["x-chanx-limits"] = _present(view.limits)
         self.channels[ch] = channel
 
     def document(self) -> dict[str, Any]:
@@ -179,7 +183,31 @@ class _Builder:
                 name: copy.deepcopy(dict(schemes[name])) for name in sorted(schemes)
             }
         document["components"] = components
+        document["x-chanx-close-codes"] = {str(code): text for code, text in CLOSE_CODES.items()}
         return document
+
+
+def _present(values: dict[str, Any]) -> dict[str, Any]:
+    """Leave out what is absent (no limit), nested mappings included."""
+    return {
+        key: _present(value) if isinstance(value, dict) else value
+        for key, value in values.items()
+        if value is not None
+    }
+
+
+def _handler_extensions(spec: HandlerSpec) -> dict[str, Any]:
+    """Return what a client must know of a handler's own limits, as ``x-chanx-*`` fields."""
+    extensions: dict[str, Any] = {}
+    if spec.rate_limit is not None:
+        extensions["x-chanx-rate-limit"] = _present(spec.rate_limit.as_document())
+    if spec.timeout is not None:
+        extensions["x-chanx-timeout"] = spec.timeout
+    if spec.permissions:
+        extensions["x-chanx-permissions"] = [
+            getattr(p, "__qualname__", None) or type(p).__qualname__ for p in spec.permissions
+        ]
+    return extensions
 
 
 def _describe(

@@ -19,6 +19,7 @@ from chanx.core._consumer_base import ChannelLayerMissingError, ReceiveEvent
 from chanx.core._decorators import channel, event_handler, ws_handler
 from chanx.core._handlers import HandlerSpec
 from chanx.core._handshake import Handshake
+from chanx.core._limits import RateLimit
 
 __all__ = [
     "AuthResult",
@@ -32,6 +33,7 @@ __all__ = [
     "Handshake",
     "NotFound",
     "PermissionDenied",
+    "RateLimit",
     "ReceiveEvent",
     "channel",
     "event_handler",

@@ -12,6 +12,8 @@ import dataclasses
 from collections.abc import Collection, Mapping
 from typing import Any, Final, Literal
 
+from chanx.core._limits import RateLimit
+
 DEFAULTS: Final[Mapping[str, Any]] = {
     "camelize": False,
     "send_completion": False,
@@ -24,6 +26,10 @@ DEFAULTS: Final[Mapping[str, Any]] = {
     "max_outbound_messages": 512,
     "outbound_overflow": "close",
     "handler_timeout": None,
+    "max_message_size": 1_048_576,
+    "rate_limit": None,
+    "idle_timeout": None,
+    "heartbeat_interval": None,
 }
 """Chanx's own default for every setting a consumer reads through :class:`ConsumerConfig`."""
 
@@ -67,6 +73,14 @@ class ConsumerConfig:
     """A slow client whose queue is full: close it with 1013, or drop its oldest frame."""
     handler_timeout: float | None
     """Seconds a handler may run before it is cancelled and an error frame sent (None: no limit)."""
+    max_message_size: int | None
+    """The largest client frame, in UTF-8 bytes, that is parsed; larger ones get an error frame."""
+    rate_limit: RateLimit | None
+    """Frames per second a connection may send (a token bucket); None for no limit."""
+    idle_timeout: float | None
+    """Seconds without a frame from the client before the connection is closed with 4408."""
+    heartbeat_interval: float | None
+    """Seconds between the ``ping`` frames the server sends; None sends none."""
     generation: int
     """The :func:`settings_generation` this was resolved at."""
 
@@ -103,12 +117,20 @@ class ConsumerConfig:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 msg = f"{consumer.__qualname__}.{name} must be a positive int, got {value!r}"
                 raise ValueError(msg)
-        timeout = values["handler_timeout"]
-        if timeout is not None and (
-            isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0
-        ):
-            msg = f"{consumer.__qualname__}.handler_timeout must be positive seconds or None, got {timeout!r}"
+        for name in ("handler_timeout", "idle_timeout", "heartbeat_interval"):
+            seconds = values[name]
+            if seconds is not None and (
+                isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds <= 0
+            ):
+                msg = f"{consumer.__qualname__}.{name} must be positive seconds or None, got {seconds!r}"
+                raise ValueError(msg)
+        size = values["max_message_size"]
+        if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):
+            msg = f"{consumer.__qualname__}.max_message_size must be a positive int or None, got {size!r}"
             raise ValueError(msg)
+        values["rate_limit"] = RateLimit.coerce(
+            values["rate_limit"], f"{consumer.__qualname__}.rate_limit"
+        )
         if values["outbound_overflow"] not in ("close", "drop_oldest"):
             msg = (
                 f"{consumer.__qualname__}.outbound_overflow must be 'close' or 'drop_oldest', "
@@ -124,6 +146,26 @@ class ConsumerConfig:
         ):
             values[name] = bool(values[name])
         return cls(generation=_generation, **values)
+
+    @property
+    def watches_activity(self) -> bool:
+        """Whether connections need a timer: an idle timeout or a heartbeat is set."""
+        return self.idle_timeout is not None or self.heartbeat_interval is not None
+
+    def limits_document(self) -> dict[str, Any]:
+        """Return the limits and policies a client author must know, for the AsyncAPI document.
+
+        The ``x-chanx-limits`` extension shows them with camelCase keys, ``None`` for no limit.
+        """
+        return {
+            "maxMessageSize": self.max_message_size,
+            "rateLimit": self.rate_limit.as_document() if self.rate_limit else None,
+            "idleTimeout": self.idle_timeout,
+            "heartbeatInterval": self.heartbeat_interval,
+            "handlerTimeout": self.handler_timeout,
+            "maxOutboundMessages": self.max_outbound_messages,
+            "outboundOverflow": self.outbound_overflow,
+        }
 
 
 def _strings(values: Collection[Any]) -> list[str]:

@@ -15,35 +15,51 @@ import asyncio
 import contextlib
 import contextvars
 import functools
+import math
+import time
 from collections.abc import Collection, Mapping
 from typing import Any, ClassVar
 
 from pydantic import ValidationError
+from pydantic_core import from_json
 from structlog.contextvars import bind_contextvars, reset_contextvars
 
 from chanx.core._auth import AuthenticationFailed, AuthResult, BaseAuthenticator, close_code_for
+from chanx.core._codes import (
+    IDLE_CLOSE_CODE,
+    LAYER_MISSING_CLOSE_CODE,
+    RATE_LIMIT_CLOSE_CODE,
+    SLOW_CLIENT_CLOSE_CODE,
+)
 from chanx.core._config import ConsumerConfig
 from chanx.core._consumer_base import ReceiveEvent
 from chanx.core._dispatch import Dispatcher
 from chanx.core._events import EVENT_TYPE, EventsMixin
 from chanx.core._groups import BROADCAST_TYPE, GroupsMixin
-from chanx.core._handlers import collect_handlers
+from chanx.core._guards import Guard
+from chanx.core._handlers import HandlerFunction, collect_handlers
 from chanx.core._handshake import Handshake
 from chanx.core._hub import layer_messages
+from chanx.core._limits import RateLimit, TokenBucket
 from chanx.core._logging import logger, new_message_id
-from chanx.core._outbox import SLOW_CLIENT_CLOSE_CODE, Outbox, OverflowPolicy
+from chanx.core._outbox import Outbox, OverflowPolicy
 from chanx.core._wire import (
     BINARY_FRAME,
     COMPLETE_FRAME,
     INVALID_JSON_FRAME,
     NO_HANDLERS_FRAME,
     NOT_AN_OBJECT_FRAME,
+    PING_FRAME,
+    PONG_FRAME,
+    handler_failed_frame,
+    message_too_large_frame,
+    permission_denied_frame,
+    rate_limited_frame,
     validation_error_frame,
 )
-from chanx.messages import AuthenticationMessage, AuthenticationPayload
+from chanx.messages import ACTION_PING, AuthenticationMessage, AuthenticationPayload, BaseMessage
 
-LAYER_MISSING_CLOSE_CODE = 1011
-"""Close code when a consumer that needs a channel layer has none (server misconfiguration)."""
+__all__ = ["LAYER_MISSING_CLOSE_CODE", "ChanxWebsocketMixin"]
 
 
 class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
@@ -80,6 +96,14 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
     """``"close"`` a slow client with code 1013 (default) or ``"drop_oldest"`` waiting frame."""
     handler_timeout: ClassVar[float | None] = None
     """Seconds a handler may run before it is cancelled with an error frame (default: no limit)."""
+    max_message_size: ClassVar[int | None] = None
+    """The largest client frame in UTF-8 bytes; larger ones get an error frame (1 MiB)."""
+    rate_limit: ClassVar[RateLimit | None] = None
+    """Frames per second a connection may send, as a token bucket (default: no limit)."""
+    idle_timeout: ClassVar[float | None] = None
+    """Seconds without a client frame before closing with 4408 (default: no limit)."""
+    heartbeat_interval: ClassVar[float | None] = None
+    """Seconds between ``ping`` frames the server sends (default: none)."""
     authenticator_class: ClassVar[type[BaseAuthenticator] | None] = None
     """Runs before anything else for each connection; None lets every connection in."""
 
@@ -90,9 +114,24 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
     handshake: Handshake
     """The connection's handshake: query string, headers, cookies, path parameters."""
 
+    authenticator: BaseAuthenticator | None
+    """The connection's authenticator instance, after it ran (None without one)."""
+
+    _chanx_bucket: TokenBucket | None = None
+    _chanx_handler_buckets: dict[Guard, TokenBucket] | None = None
+    _chanx_watcher: asyncio.Task[None] | None = None
+    _chanx_watching: bool = False
+    _chanx_last_seen: float = 0.0
+    _chanx_size_floor: float = math.inf
+    _chanx_heartbeat: frozenset[str] = frozenset()
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls._chanx_handlers = collect_handlers(cls)
+        cls._chanx_handlers = handlers = collect_handlers(cls)
+        # A permission this consumer cannot check fails here, not on some client's frame.
+        for spec in handlers:
+            for permission in spec.permissions:
+                cls.chanx_permission_check(permission)
 
     # ------------------------------------------------------------------ lifecycle
     async def websocket_connect(self, message: Mapping[str, Any]) -> None:
@@ -103,6 +142,7 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
         self.groups = list(getattr(cls, "groups", None) or ())
         self.user = None
         self.obj = None
+        self.authenticator = None
         self.handshake = handshake = Handshake(self.scope)
         self._chanx_outbox = Outbox(
             self._chanx_write,
@@ -116,6 +156,7 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
         # values; nothing of the application's is ever cleared.
         self._chanx_log_tokens = bind_contextvars(consumer=cls.__qualname__, path=handshake.path)
         authenticator = cls.authenticator_class(handshake) if cls.authenticator_class else None
+        self.authenticator = authenticator
         subprotocol = authenticator.select_subprotocol() if authenticator is not None else None
         await self.accept(subprotocol)
         if authenticator is not None:
@@ -153,8 +194,47 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
         task = asyncio.current_task()
         if task is not None:
             task.add_done_callback(dispatcher.cancel_running)
+        self._chanx_arm_limits(config)
         self._chanx_ready = True
         await self.post_authentication()
+
+    def _chanx_arm_limits(self, config: ConsumerConfig) -> None:
+        now = time.monotonic()
+        if config.rate_limit is not None:
+            self._chanx_bucket = TokenBucket(config.rate_limit, now)
+        if config.max_message_size is not None:
+            # A text of n characters is n to 4n UTF-8 bytes: only texts longer than a quarter
+            # of the limit are measured.
+            self._chanx_size_floor = config.max_message_size / 4
+        if config.watches_activity:
+            self._chanx_watching = True
+            self._chanx_last_seen = now
+            self._chanx_heartbeat = self._chanx_route_table.heartbeat_actions
+            self._chanx_watcher = asyncio.get_running_loop().create_task(
+                self._chanx_watch(config), name="chanx-heartbeat"
+            )
+
+    async def _chanx_watch(self, config: ConsumerConfig) -> None:
+        """Close an idle connection with 4408 and send the heartbeat's ``ping`` frames."""
+        idle = config.idle_timeout
+        beat = config.heartbeat_interval
+        next_beat = time.monotonic() + beat if beat is not None else math.inf
+        while True:
+            now = time.monotonic()
+            deadline = self._chanx_last_seen + idle if idle is not None else math.inf
+            if now >= deadline:
+                logger.info(
+                    "chanx.websocket.idle_closed", consumer=type(self).__qualname__, timeout=idle
+                )
+                self._chanx_ready = False
+                await self._chanx_close_quietly(IDLE_CLOSE_CODE)
+                return
+            if beat is not None and now >= next_beat:
+                outbox = self._chanx_outbox
+                if outbox is not None:
+                    outbox.push(PING_FRAME)
+                next_beat = now + beat
+            await asyncio.sleep(min(deadline, next_beat) - now)
 
     async def chanx_run(
         self, scope: Any, receive: Any, send: Any, stop: type[BaseException]
@@ -269,12 +349,55 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
             return  # not authenticated (yet, or ever): nothing runs
         dispatcher = self._chanx_dispatcher
         assert dispatcher is not None  # set with _chanx_ready
-        text = message.get("text")
-        if text is None:
-            # Through the dispatcher like any frame, so its error keeps the client's order.
-            await dispatcher.submit(self._chanx_refuse_binary, None)
+        if self._chanx_watching:
+            self._chanx_last_seen = time.monotonic()
+        bucket = self._chanx_bucket
+        if bucket is not None and not bucket.take(time.monotonic()):
+            await self._chanx_over_limit(bucket, None)
             return
+        text = message.get("text")
+        # Refusals go through the dispatcher like any frame, so they keep the client's order.
+        if text is None:
+            await dispatcher.submit(self._chanx_refuse, BINARY_FRAME)
+            return
+        if len(text) > self._chanx_size_floor:
+            limit = self._chanx_config.max_message_size
+            assert limit is not None  # the floor is finite only with a limit
+            if len(text) > limit or len(text.encode("utf-8", "surrogatepass")) > limit:
+                logger.info(
+                    "chanx.websocket.message_too_large",
+                    consumer=type(self).__qualname__,
+                    limit=limit,
+                    characters=len(text),
+                )
+                await dispatcher.submit(self._chanx_refuse, message_too_large_frame(limit))
+                return
         await dispatcher.submit(self._chanx_handle_frame, text)
+
+    async def _chanx_over_limit(self, bucket: TokenBucket, action: str | None) -> bool:
+        """Refuse a frame over a rate limit; close the connection once it is abuse.
+
+        Returns:
+            Always False: the frame does not run.
+        """
+        if bucket.strike(time.monotonic()):
+            logger.warning(
+                "chanx.websocket.rate_limit_closed",
+                consumer=type(self).__qualname__,
+                action=action,
+                limit=bucket.limit.describe(),
+            )
+            self._chanx_ready = False
+            await self._chanx_close_quietly(RATE_LIMIT_CLOSE_CODE)
+            return False
+        frame = rate_limited_frame(bucket.limit.describe(), action)
+        if action is not None:
+            await self._chanx_send_text(frame)  # already in the dispatcher's order
+            return False
+        dispatcher = self._chanx_dispatcher
+        if dispatcher is not None:
+            await dispatcher.submit(self._chanx_refuse, frame)
+        return False
 
     def chanx_hub_deliver(self, message: Mapping[str, Any]) -> None:
         """Take a broadcast or event the group hub delivered for one of this connection's groups.
@@ -348,6 +471,12 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
         outbox = self._chanx_outbox
         if outbox is not None:
             outbox.close()
+        watcher = self._chanx_watcher
+        if watcher is not None:
+            self._chanx_watcher = None
+            # The watcher itself ends here when it closes an idle connection.
+            if watcher is not asyncio.current_task():
+                watcher.cancel()
         try:
             if dispatcher is not None:
                 await dispatcher.close()
@@ -365,13 +494,19 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
                     await hub.leave(group, self)
 
     # ------------------------------------------------------------------ client frames
-    async def _chanx_refuse_binary(self, _: object) -> None:
-        await self._chanx_send_text(BINARY_FRAME)
+    async def _chanx_refuse(self, frame: str) -> None:
+        await self._chanx_send_text(frame)
         await self._chanx_complete(self._chanx_config)
 
     async def _chanx_handle_frame(self, text: str) -> None:
         config = self._chanx_config
         routes = self._chanx_route_table
+        if self._chanx_heartbeat and '"p' in text:
+            beat = heartbeat_action(text, self._chanx_heartbeat)
+            if beat is not None:
+                if beat == ACTION_PING:
+                    await self._chanx_send_text(PONG_FRAME)
+                return  # a pong only shows the client is there
         union = routes.ws_union
         if union is None:
             await self._chanx_send_text(NO_HANDLERS_FRAME)
@@ -403,13 +538,74 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
                 logger.info(
                     "chanx.websocket.receive", action=action, message_id=message_id, message=text
                 )
-                await self._chanx_run(routes.ws_routes[type(message)], message, action)
+                await self._chanx_handle(routes.ws_routes[type(message)], message, action)
             finally:
                 reset_contextvars(**tokens)
         else:
-            await self._chanx_run(routes.ws_routes[type(message)], message, action)
+            await self._chanx_handle(routes.ws_routes[type(message)], message, action)
         await self._chanx_complete(config)
+
+    async def _chanx_handle(
+        self, function: HandlerFunction, message: BaseMessage, action: str
+    ) -> None:
+        guards = self._chanx_route_table.ws_guards
+        guard = guards.get(type(message)) if guards else None
+        timeout = self._chanx_config.handler_timeout
+        if guard is not None:
+            if not await self._chanx_admit(guard, message, action):
+                return
+            if guard.timeout is not None:
+                timeout = guard.timeout
+        await self._chanx_run(function, message, action, timeout)
+
+    async def _chanx_admit(self, guard: Guard, message: BaseMessage, action: str) -> bool:
+        """Apply a handler's own rate limit, then its permissions; answer a refused frame."""
+        if guard.rate_limit is not None:
+            buckets = self._chanx_handler_buckets
+            if buckets is None:
+                buckets = self._chanx_handler_buckets = {}
+            bucket = buckets.get(guard)
+            if bucket is None:
+                bucket = buckets[guard] = TokenBucket(guard.rate_limit, time.monotonic())
+            if not bucket.take(time.monotonic()):
+                return await self._chanx_over_limit(bucket, action)
+        if not guard.permissions:
+            return True
+        try:
+            allowed = await guard.allows(self, message)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("chanx.permission.error", action=action, handler=guard.handler)
+            await self._chanx_send_text(handler_failed_frame(action))
+            return False
+        if not allowed:
+            logger.info("chanx.permission.denied", action=action, handler=guard.handler)
+            await self._chanx_send_text(permission_denied_frame(action))
+        return allowed
 
     async def _chanx_complete(self, config: ConsumerConfig) -> None:
         if config.send_completion:
             await self._chanx_send_text(COMPLETE_FRAME)
+
+
+def heartbeat_action(text: str, actions: frozenset[str]) -> str | None:
+    """Return ``ping`` or ``pong`` when the frame is exactly that heartbeat frame, else None.
+
+    Only ``{"action": "ping"}`` / ``{"action": "pong"}``, with a ``null`` payload or none,
+    count; anything else goes to the consumer's handlers as usual.
+
+    Args:
+        text: The frame.
+        actions: The heartbeat actions the consumer leaves to Chanx.
+    """
+    try:
+        data = from_json(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not 1 <= len(data) <= 2 or data.get("payload") is not None:
+        return None
+    action = data.get("action")
+    if action in actions and (len(data) == 1 or "payload" in data):
+        return str(action)
+    return None

@@ -15,6 +15,7 @@ from typing_extensions import TypeVar
 
 from chanx.core._config import ConsumerConfig, settings_generation
 from chanx.core._dispatch import Dispatcher
+from chanx.core._guards import Permission, PermissionCheck, plain_permission
 from chanx.core._handlers import HandlerSpec
 from chanx.core._hub import GroupHub, hub_for
 from chanx.core._logging import logger
@@ -104,11 +105,29 @@ class ConsumerBase(Generic[ReceiveEvent]):
         return cls._chanx_handlers
 
     @classmethod
+    def chanx_permission_check(cls, permission: Permission) -> PermissionCheck:
+        """Turn a permission a handler declared into a check (adapters override this).
+
+        The core understands functions of ``(consumer, message)``; the Django adapter adds
+        Django REST framework permission classes.
+
+        Args:
+            permission: One item of ``@ws_handler(permissions=[...])``.
+
+        Returns:
+            A function of ``(consumer, message)`` returning, or awaiting to, a bool.
+
+        Raises:
+            TypeError: When the permission is not something this consumer understands.
+        """
+        return plain_permission(permission)
+
+    @classmethod
     def chanx_routes(cls) -> Routes:
         """Return this class's unions and routing tables, compiled on first use."""
         routes = cls.__dict__.get("_chanx_compiled_routes")
         if routes is None:
-            routes = Routes(cls._chanx_handlers)
+            routes = Routes(cls._chanx_handlers, cls.chanx_permission_check)
             setattr(cls, "_chanx_compiled_routes", routes)  # noqa: B010 - cached per class
         return cast(Routes, routes)
 
@@ -121,14 +140,15 @@ class ConsumerBase(Generic[ReceiveEvent]):
             setattr(cls, "_chanx_resolved_config", config)  # noqa: B010 - cached per class
         return cast(ConsumerConfig, config)
 
-    async def _chanx_run(self, function: Any, message: BaseMessage, action: str) -> None:
-        timeout = self._chanx_config.handler_timeout
+    async def _chanx_run(
+        self, function: Any, message: BaseMessage, action: str, seconds: float | None
+    ) -> None:
         scope: asyncio.Timeout | None = None
         try:
-            if timeout is None:
+            if seconds is None:
                 result = await function(self, message)
             else:
-                async with asyncio.timeout(timeout) as scope:
+                async with asyncio.timeout(seconds) as scope:
                     result = await function(self, message)
             if result is not None:
                 await self.send_message(result)
@@ -137,7 +157,7 @@ class ConsumerBase(Generic[ReceiveEvent]):
         except Exception as exc:
             name = getattr(function, "__qualname__", repr(function))
             if isinstance(exc, TimeoutError) and scope is not None and scope.expired():
-                logger.error("chanx.handler.timeout", action=action, handler=name, timeout=timeout)
+                logger.error("chanx.handler.timeout", action=action, handler=name, timeout=seconds)
                 frame = handler_timed_out_frame(action)
             else:
                 logger.exception("chanx.handler.error", action=action, handler=name)

@@ -7,6 +7,8 @@ import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Literal, TypeVar, overload
 
+from chanx.core._guards import Permission
+from chanx.core._limits import RateLimit
 from chanx.messages import BaseMessage
 
 HandlerKind = Literal["ws", "event"]
@@ -35,6 +37,12 @@ class HandlerOptions:
     """Explicit input types, or None to read the first parameter's annotation."""
     output_types: tuple[type[BaseMessage], ...] | None = None
     """Explicit output types, or None to read the return annotation."""
+    permissions: tuple[Permission, ...] = ()
+    """Checks every frame must pass before the handler runs (client handlers only)."""
+    rate_limit: RateLimit | None = None
+    """The handler's own rate limit per connection (client handlers only)."""
+    timeout: float | None = None
+    """Seconds the handler may run, replacing the consumer's ``handler_timeout``."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,6 +69,16 @@ def _as_tuple(types: MessageTypes | None, what: str) -> tuple[type[BaseMessage],
     return items
 
 
+def _check_timeout(timeout: float | None) -> float | None:
+    value: object = timeout
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, int | float) or not value > 0
+    ):
+        msg = f"timeout must be positive seconds or None, got {value!r}"
+        raise ValueError(msg)
+    return timeout
+
+
 def _mark(func: F, options: HandlerOptions, decorator: str) -> F:
     candidate: object = func
     if not inspect.iscoroutinefunction(candidate):
@@ -81,7 +99,13 @@ def _decorate(
     tags: Sequence[str] | None,
     input_type: MessageTypes | None,
     output_type: MessageTypes | None,
+    permissions: Sequence[Permission] | None = None,
+    rate_limit: RateLimit | None = None,
+    timeout: float | None = None,
 ) -> F | Callable[[F], F]:
+    if rate_limit is not None and not isinstance(rate_limit, RateLimit):
+        msg = f"rate_limit must be a RateLimit, got {rate_limit!r}"
+        raise TypeError(msg)
     options = HandlerOptions(
         kind=kind,
         summary=summary,
@@ -89,6 +113,9 @@ def _decorate(
         tags=tuple(tags or ()),
         input_types=_as_tuple(input_type, "input_type"),
         output_types=_as_tuple(output_type, "output_type"),
+        permissions=tuple(permissions or ()),
+        rate_limit=rate_limit,
+        timeout=_check_timeout(timeout),
     )
     if func is not None:
         return _mark(func, options, decorator)
@@ -111,6 +138,9 @@ def ws_handler(
     tags: Sequence[str] | None = None,
     input_type: MessageTypes | None = None,
     output_type: MessageTypes | None = None,
+    permissions: Sequence[Permission] | None = None,
+    rate_limit: RateLimit | None = None,
+    timeout: float | None = None,
 ) -> Callable[[F], F]: ...
 
 
@@ -123,6 +153,9 @@ def ws_handler(
     tags: Sequence[str] | None = None,
     input_type: MessageTypes | None = None,
     output_type: MessageTypes | None = None,
+    permissions: Sequence[Permission] | None = None,
+    rate_limit: RateLimit | None = None,
+    timeout: float | None = None,
 ) -> F | Callable[[F], F]:
     """Mark an ``async`` consumer method as the handler of a client message.
 
@@ -139,13 +172,22 @@ def ws_handler(
         input_type: The message class (or classes) this handler receives.
         output_type: The message class (or classes) this handler sends or broadcasts, when the
             return annotation does not say.
+        permissions: Checks every frame must pass before the handler runs, in order: functions
+            of ``(consumer, message)`` returning (or awaiting to) a bool; on Django, REST
+            framework permission classes too. A denied frame gets an ``error`` frame with
+            ``status_code`` 403 and the handler does not run.
+        rate_limit: This handler's own limit per connection, checked after the consumer's
+            ``rate_limit``; a refused frame gets an ``error`` frame naming the limit.
+        timeout: Seconds this handler may run, replacing the consumer's ``handler_timeout``.
 
     Returns:
         The method, or a decorator that returns it.
 
     Raises:
-        TypeError: When the method is not ``async`` or a type is not a message class. Problems
-            with the input type are raised when the consumer class is created.
+        TypeError: When the method is not ``async``, a type is not a message class or
+            ``rate_limit`` is not a :class:`~chanx.core.RateLimit`. Problems with the input
+            type or a permission are raised when the consumer class is created.
+        ValueError: When ``timeout`` is not a positive number.
     """
     return _decorate(
         "ws",
@@ -156,6 +198,9 @@ def ws_handler(
         tags=tags,
         input_type=input_type,
         output_type=output_type,
+        permissions=permissions,
+        rate_limit=rate_limit,
+        timeout=timeout,
     )
 
 
@@ -171,6 +216,7 @@ def event_handler(
     tags: Sequence[str] | None = None,
     input_type: MessageTypes | None = None,
     output_type: MessageTypes | None = None,
+    timeout: float | None = None,
 ) -> Callable[[F], F]: ...
 
 
@@ -183,6 +229,7 @@ def event_handler(
     tags: Sequence[str] | None = None,
     input_type: MessageTypes | None = None,
     output_type: MessageTypes | None = None,
+    timeout: float | None = None,
 ) -> F | Callable[[F], F]:
     """Mark an ``async`` consumer method as the handler of a server-side event.
 
@@ -198,12 +245,14 @@ def event_handler(
         input_type: The event class (or classes) this handler receives.
         output_type: The message class (or classes) this handler sends to the client, when the
             return annotation does not say.
+        timeout: Seconds this handler may run, replacing the consumer's ``handler_timeout``.
 
     Returns:
         The method, or a decorator that returns it.
 
     Raises:
         TypeError: When the method is not ``async`` or a type is not a message class.
+        ValueError: When ``timeout`` is not a positive number.
     """
     return _decorate(
         "event",
@@ -214,6 +263,7 @@ def event_handler(
         tags=tags,
         input_type=input_type,
         output_type=output_type,
+        timeout=timeout,
     )
 
 

@@ -58,8 +58,13 @@ class EventsMixin(ConsumerBase[ReceiveEvent]):
         except (ValidationError, LookupError):
             logger.error("chanx.event.invalid", consumer=type(self).__qualname__)
             return
-        function = self._chanx_route_table.event_routes[type(event)]
-        await self._chanx_run(function, event, event.action)
+        routes = self._chanx_route_table
+        function = routes.event_routes[type(event)]
+        guard = routes.event_guards.get(type(event)) if routes.event_guards else None
+        timeout = self._chanx_config.handler_timeout
+        if guard is not None and guard.timeout is not None:
+            timeout = guard.timeout
+        await self._chanx_run(function, event, event.action, timeout)
         if self._chanx_config.send_completion:
             await self._chanx_send_text(EVENT_COMPLETE_FRAME)
 

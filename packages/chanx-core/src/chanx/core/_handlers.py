@@ -13,6 +13,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Union, get_args, get_origin
 
 from chanx.core._decorators import HANDLER_ATTRIBUTE, HandlerKind, HandlerOptions
+from chanx.core._guards import Permission
+from chanx.core._limits import RateLimit
 from chanx.messages import RESERVED_ACTIONS, BaseMessage, message_actions
 
 HandlerFunction = Callable[[Any, Any], Awaitable[Any]]
@@ -44,6 +46,12 @@ class HandlerSpec:
     """Tags for the documentation."""
     owner: type
     """The class in the MRO that defines the method."""
+    permissions: tuple[Permission, ...] = ()
+    """The permissions a frame must pass before the handler runs, as declared."""
+    rate_limit: RateLimit | None = None
+    """The handler's own rate limit per connection."""
+    timeout: float | None = None
+    """The handler's own timeout in seconds (None: the consumer's ``handler_timeout``)."""
 
     @property
     def actions(self) -> tuple[str, ...]:
@@ -184,6 +192,9 @@ def _resolve(
         description=options.description or (rest.strip() or None),
         tags=options.tags,
         owner=owner,
+        permissions=options.permissions,
+        rate_limit=options.rate_limit,
+        timeout=options.timeout,
     )
 
 

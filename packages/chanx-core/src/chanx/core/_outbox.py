@@ -17,10 +17,10 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Literal
 
+from chanx.core._codes import SLOW_CLIENT_CLOSE_CODE
 from chanx.core._logging import logger
 
-SLOW_CLIENT_CLOSE_CODE = 1013
-"""Close code ("try again later") for a client that stopped reading while frames piled up."""
+__all__ = ["SLOW_CLIENT_CLOSE_CODE", "Outbox", "OverflowPolicy"]
 
 OverflowPolicy = Literal["close", "drop_oldest"]
 """What happens when a client's queue of outbound frames is full."""

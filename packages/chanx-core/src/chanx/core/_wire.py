@@ -14,6 +14,8 @@ from chanx.messages import (
     ACTION_ERROR,
     ACTION_EVENT_COMPLETE,
     ACTION_GROUP_COMPLETE,
+    ACTION_PING,
+    ACTION_PONG,
     BaseMessage,
     MessageUnion,
 )
@@ -26,6 +28,8 @@ def _frame(action: str, payload: Any) -> str:
 
 
 COMPLETE_FRAME: Final = _frame(ACTION_COMPLETE, None)
+PING_FRAME: Final = _frame(ACTION_PING, None)
+PONG_FRAME: Final = _frame(ACTION_PONG, None)
 GROUP_COMPLETE_FRAME: Final = _frame(ACTION_GROUP_COMPLETE, None)
 EVENT_COMPLETE_FRAME: Final = _frame(ACTION_EVENT_COMPLETE, None)
 
@@ -35,9 +39,30 @@ BINARY_DETAIL: Final = "Binary frames are not supported; send JSON text"
 UNAUTHENTICATED_DETAIL: Final = "Not authenticated"
 
 
-def error_frame(detail: str) -> str:
-    """Return an ``error`` frame carrying one detail."""
-    return _frame(ACTION_ERROR, {"detail": detail})
+def error_frame(detail: str, **extra: Any) -> str:
+    """Return an ``error`` frame carrying one detail (and any extra fields)."""
+    return _frame(ACTION_ERROR, {"detail": detail, **extra})
+
+
+def message_too_large_frame(limit: int) -> str:
+    """Return the ``error`` frame for a frame over ``max_message_size`` (it was not parsed)."""
+    return error_frame(f"Message too large: the limit is {limit} bytes (max_message_size)")
+
+
+def rate_limited_frame(described: str, action: str | None) -> str:
+    """Return the ``error`` frame for a frame over a rate limit.
+
+    Args:
+        described: The limit in words (:meth:`~chanx.core.RateLimit.describe`).
+        action: The handler's action for a handler's own limit, None for the connection's.
+    """
+    where = f"rate_limit of {action}" if action else "rate_limit"
+    return error_frame(f"Rate limit exceeded: {described} ({where})", status_code=429)
+
+
+def permission_denied_frame(action: str) -> str:
+    """Return the ``error`` frame for a frame a handler's permissions refused."""
+    return error_frame(f"Permission denied for {action}", status_code=403)
 
 
 INVALID_JSON_FRAME: Final = error_frame(INVALID_JSON_DETAIL)
@@ -90,6 +115,13 @@ def _clean_loc(loc: Sequence[int | str], union: MessageUnion[Any], camelize: boo
     return items
 
 
+USER_CODE_ERRORS: Final = {
+    "value_error": "Value error",
+    "assertion_error": "Assertion failed",
+}
+"""Error kinds whose text an application's validator wrote, and what is sent instead."""
+
+
 def validation_error_frame(exc: ValidationError, union: MessageUnion[Any], camelize: bool) -> str:
     """Turn a failed validation of a client frame into the ``error`` frame that answers it.
 
@@ -122,6 +154,10 @@ def validation_error_frame(exc: ValidationError, union: MessageUnion[Any], camel
             loc, text = ["action"], f"The message has no action; expected one of: {expected}"
         elif kind == "union_tag_invalid" and top_level:
             loc, text = ["action"], f"Unknown action; expected one of: {expected}"
+        elif kind in USER_CODE_ERRORS:
+            # The text comes from the application's own validator, which may quote the
+            # input or internals; only a PydanticCustomError's message is meant for clients.
+            text = USER_CODE_ERRORS[kind]
         elif kind == "union_tag_invalid":
             # Pydantic's text quotes the client's tag; name only the tags that are expected.
             tags = error.get("ctx", {}).get("expected_tags", "")

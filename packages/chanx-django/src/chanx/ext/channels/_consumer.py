@@ -21,7 +21,9 @@ from channels.layers import get_channel_layer
 
 from chanx.core import ChanxWebsocketMixin, ReceiveEvent
 from chanx.core.layers import ChannelLayer
+from chanx.core.limits import Permission, PermissionCheck
 from chanx.ext.channels._conf import chanx_settings, connect_signals
+from chanx.ext.channels._permissions import drf_permission_check, is_drf_permission
 
 ENGINE_MESSAGE_TYPES: Final[Mapping[str, str]] = {
     "websocket.receive": "websocket_receive",
@@ -62,6 +64,20 @@ class AsyncJsonWebsocketConsumer(ChanxWebsocketMixin[ReceiveEvent], ChannelsJson
                 an unsupported ``MESSAGE_ACTION_KEY``.
         """
         return chanx_settings()
+
+    @classmethod
+    def chanx_permission_check(cls, permission: Permission) -> PermissionCheck:
+        """Accept DRF permission classes (and their compositions) besides plain functions.
+
+        Args:
+            permission: One item of ``@ws_handler(permissions=[...])``.
+
+        Returns:
+            The check run for each frame the handler receives.
+        """
+        if is_drf_permission(permission):
+            return drf_permission_check(permission)
+        return super().chanx_permission_check(permission)
 
     # ------------------------------------------------------------------ ASGI
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
