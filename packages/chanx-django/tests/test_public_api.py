@@ -151,3 +151,22 @@ def test_the_package_import_loads_no_framework(tmp_path: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == ""
+
+
+def test_the_consumer_imports_in_a_project_without_contrib_auth(tmp_path: Path) -> None:
+    """A project without django.contrib.auth (a bare Channels app) can import the consumer."""
+    code = (
+        "import django; from django.conf import settings; "
+        "settings.configure(INSTALLED_APPS=[]); django.setup(); "
+        "import chanx.ext.channels.websocket; print('ok')"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-I", "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "ok"

@@ -23,7 +23,6 @@ from chanx.core import ChanxWebsocketMixin, ReceiveEvent
 from chanx.core.layers import ChannelLayer
 from chanx.core.limits import Permission, PermissionCheck
 from chanx.ext.channels._conf import chanx_settings, connect_signals
-from chanx.ext.channels._permissions import drf_permission_check, is_drf_permission
 
 ENGINE_MESSAGE_TYPES: Final[Mapping[str, str]] = {
     "websocket.receive": "websocket_receive",
@@ -75,6 +74,11 @@ class AsyncJsonWebsocketConsumer(ChanxWebsocketMixin[ReceiveEvent], ChannelsJson
         Returns:
             The check run for each frame the handler receives.
         """
+        # Imported here: DRF's and Django's auth modules need the app registry, which importing
+        # this module must not (the app itself imports it); handlers with permissions are
+        # declared in the project's consumer modules, loaded once Django is set up.
+        from chanx.ext.channels._permissions import drf_permission_check, is_drf_permission
+
         if is_drf_permission(permission):
             return drf_permission_check(permission)
         return super().chanx_permission_check(permission)

@@ -18,7 +18,6 @@ from __future__ import annotations
 from typing import Any
 
 from channels.db import database_sync_to_async
-from django.contrib.auth.models import AnonymousUser
 from rest_framework.permissions import OperandHolder, SingleOperandHolder
 from rest_framework.request import Request
 
@@ -68,6 +67,8 @@ def drf_permission_check(permission: Permission) -> PermissionCheck:
         if isinstance(authenticator, DjangoAuthenticator) and authenticator.request is not None:
             request, source = authenticator.request, authenticator
         else:
+            from django.contrib.auth.models import AnonymousUser  # needs the app registry
+
             request = Request(build_http_request(consumer.scope))
             user = consumer.user if consumer.user is not None else consumer.scope.get("user")
             request.user = user if user is not None else AnonymousUser()
