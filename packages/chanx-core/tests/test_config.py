@@ -31,6 +31,7 @@ def test_defaults_apply_when_nothing_is_set() -> None:
         rate_limit=None,
         idle_timeout=None,
         heartbeat_interval=None,
+        authentication_timeout=10.0,
         generation=settings_generation(),
     )
     assert set(DEFAULTS) == {

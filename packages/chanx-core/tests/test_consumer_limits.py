@@ -8,8 +8,9 @@ from typing import Any, ClassVar, Literal
 import pytest
 import structlog
 from chanx_core_host import HostConsumer
+from pydantic import field_validator
 
-from chanx.core import RateLimit
+from chanx.core import AuthResult, BaseAuthenticator, RateLimit
 from chanx.core.decorators import ws_handler
 from chanx.core.testing import WebsocketCommunicator
 from chanx.messages import BaseMessage, PingMessage, PongMessage
@@ -285,3 +286,58 @@ async def test_without_a_heartbeat_ping_is_an_ordinary_unknown_action() -> None:
         assert reply["action"] == "error"
         assert reply["payload"][0]["loc"] == ["action"]
     assert PongMessage().action == "pong"
+
+
+class Hanging(BaseAuthenticator):
+    async def authenticate(self) -> AuthResult:
+        await asyncio.sleep(60)
+        return AuthResult()
+
+
+async def test_an_authenticator_past_authentication_timeout_is_refused_with_4408() -> None:
+    """A hung authenticator costs at most authentication_timeout: status 408, close 4408."""
+
+    class Waiting(Guarded):
+        authenticator_class = Hanging
+        authentication_timeout = 0.1
+
+    Waiting.ran = []
+    async with connect(Waiting) as communicator:
+        await communicator.send_json({"action": "admin", "payload": "owner"})
+        payload = await communicator.receive_authentication(timeout=2)
+        assert payload["status_code"] == 408
+        assert payload["status_text"] == "Authentication timed out"
+        await communicator.assert_closed(4408)
+    assert Waiting.ran == []
+
+
+class Picky(BaseMessage):
+    action: Literal["picky"] = "picky"
+    payload: str
+
+    @field_validator("payload")
+    @classmethod
+    def check(cls, value: str) -> str:
+        if value == "type":
+            raise TypeError("secret-type-detail")
+        raise KeyError("secret-key-detail")
+
+
+@pytest.mark.parametrize("payload", ["type", "key"])
+async def test_a_validator_that_raises_another_exception_gets_an_error_frame(payload: str) -> None:
+    """A TypeError or KeyError in a validator is a server bug: logged, a generic error frame."""
+
+    class PickyConsumer(HostConsumer):
+        @ws_handler
+        async def picky(self, message: Picky) -> None: ...
+
+    with structlog.testing.capture_logs() as logs:
+        async with connect(PickyConsumer) as communicator:
+            await communicator.send_json({"action": "picky", "payload": payload})
+            assert await communicator.receive_json() == {
+                "action": "error",
+                "payload": {"detail": "Failed to validate the message"},
+            }
+    assert [entry["event"] for entry in logs if entry["log_level"] == "error"] == [
+        "chanx.validation.error"
+    ]

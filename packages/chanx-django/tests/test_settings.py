@@ -181,6 +181,7 @@ def test_defaults_cover_every_documented_key() -> None:
         "RATE_LIMIT": None,
         "IDLE_TIMEOUT": None,
         "HEARTBEAT_INTERVAL": None,
+        "AUTHENTICATION_TIMEOUT": 10.0,
         "ASYNCAPI_TITLE": "Chanx WebSocket API",
         "ASYNCAPI_VERSION": "1.0.0",
         "ASYNCAPI_DESCRIPTION": None,

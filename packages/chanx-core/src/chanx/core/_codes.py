@@ -17,13 +17,15 @@ SLOW_CLIENT_CLOSE_CODE: Final = 1013
 """The client stopped reading while ``max_outbound_messages`` frames waited for it."""
 
 IDLE_CLOSE_CODE: Final = 4408
-"""No frame from the client for ``idle_timeout`` seconds (HTTP 408, Request Timeout)."""
+"""No frame from the client for ``idle_timeout`` seconds (HTTP 408, Request Timeout); an
+authenticator slower than ``authentication_timeout`` closes with it too (status 408)."""
 
 RATE_LIMIT_CLOSE_CODE: Final = 4429
 """The client kept sending far past its rate limit (HTTP 429, Too Many Requests)."""
 
 AUTH_CLOSE_CODE_BASE: Final = 4000
-"""A failed authentication closes with ``4000 + status_code``: 4401, 4403, 4404, 4500."""
+"""A failed authentication closes with ``4000 + status_code``: 4401, 4403, 4404, 4500, and
+any other status an authenticator returns (a throttled one 4429)."""
 
 CLOSE_CODES: Final[Mapping[int, str]] = {
     1011: "The server has no channel layer for a consumer that needs one.",
@@ -31,8 +33,14 @@ CLOSE_CODES: Final[Mapping[int, str]] = {
     4401: "Authentication failed: no or invalid credentials.",
     4403: "Authentication failed: the credentials do not allow this connection.",
     4404: "Authentication failed: the object the connection is about does not exist.",
-    4408: "No frame from the client for idle_timeout seconds.",
-    4429: "The client kept sending past its rate limit (rate_limit's close_after).",
+    4408: (
+        "No frame from the client for idle_timeout seconds, or the authenticator took longer "
+        "than authentication_timeout."
+    ),
+    4429: (
+        "Too many requests: the client kept sending past its rate limit (rate_limit's "
+        "close_after), or the authenticator refused it as throttled (status 429)."
+    ),
     4500: "Authentication failed: the authenticator raised an error.",
 }
 """What each close code Chanx sends means (also published in the AsyncAPI document)."""

@@ -30,6 +30,7 @@ DEFAULTS: Final[Mapping[str, Any]] = {
     "rate_limit": None,
     "idle_timeout": None,
     "heartbeat_interval": None,
+    "authentication_timeout": 10.0,
 }
 """Chanx's own default for every setting a consumer reads through :class:`ConsumerConfig`."""
 
@@ -81,6 +82,8 @@ class ConsumerConfig:
     """Seconds without a frame from the client before the connection is closed with 4408."""
     heartbeat_interval: float | None
     """Seconds between the ``ping`` frames the server sends; None sends none."""
+    authentication_timeout: float | None
+    """Seconds the authenticator may take; past it the connection is refused with status 408."""
     generation: int
     """The :func:`settings_generation` this was resolved at."""
 
@@ -117,7 +120,12 @@ class ConsumerConfig:
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 msg = f"{consumer.__qualname__}.{name} must be a positive int, got {value!r}"
                 raise ValueError(msg)
-        for name in ("handler_timeout", "idle_timeout", "heartbeat_interval"):
+        for name in (
+            "handler_timeout",
+            "idle_timeout",
+            "heartbeat_interval",
+            "authentication_timeout",
+        ):
             seconds = values[name]
             if seconds is not None and (
                 isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds <= 0

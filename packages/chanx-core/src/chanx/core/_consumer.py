@@ -43,6 +43,7 @@ from chanx.core._hub import layer_messages
 from chanx.core._limits import RateLimit, TokenBucket
 from chanx.core._logging import logger, new_message_id
 from chanx.core._outbox import Outbox, OverflowPolicy
+from chanx.core._routes import NotAnObjectError
 from chanx.core._wire import (
     BINARY_FRAME,
     COMPLETE_FRAME,
@@ -51,6 +52,7 @@ from chanx.core._wire import (
     NOT_AN_OBJECT_FRAME,
     PING_FRAME,
     PONG_FRAME,
+    VALIDATOR_FAILED_FRAME,
     handler_failed_frame,
     message_too_large_frame,
     permission_denied_frame,
@@ -104,6 +106,8 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
     """Seconds without a client frame before closing with 4408 (default: no limit)."""
     heartbeat_interval: ClassVar[float | None] = None
     """Seconds between ``ping`` frames the server sends (default: none)."""
+    authentication_timeout: ClassVar[float | None] = None
+    """Seconds the authenticator may take before the connection is refused with 4408 (10)."""
     authenticator_class: ClassVar[type[BaseAuthenticator] | None] = None
     """Runs before anything else for each connection; None lets every connection in."""
 
@@ -331,8 +335,18 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
         """Run once per connection after authentication and group joins; override it."""
 
     async def _chanx_authenticate(self, authenticator: BaseAuthenticator) -> AuthResult:
+        seconds = self._chanx_config.authentication_timeout
         try:
-            return await authenticator.authenticate()
+            async with asyncio.timeout(seconds):
+                return await authenticator.authenticate()
+        except TimeoutError:
+            logger.warning(
+                "chanx.authentication.timeout",
+                consumer=type(self).__qualname__,
+                path=self.scope.get("path"),
+                timeout=seconds,
+            )
+            return AuthResult(status_code=408, status_text="Authentication timed out")
         except AuthenticationFailed as exc:
             return AuthResult(status_code=exc.status_code, status_text=exc.detail)
         except Exception:
@@ -522,8 +536,15 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
             await self._chanx_send_text(INVALID_JSON_FRAME)
             await self._chanx_complete(config)
             return
-        except TypeError:
+        except NotAnObjectError:
             await self._chanx_send_text(NOT_AN_OBJECT_FRAME)
+            await self._chanx_complete(config)
+            return
+        except Exception:
+            # A validator of the application's raised something Pydantic does not turn into
+            # a validation error (a TypeError, a KeyError): a server bug, not the client's.
+            logger.exception("chanx.validation.error", consumer=type(self).__qualname__)
+            await self._chanx_send_text(VALIDATOR_FAILED_FRAME)
             await self._chanx_complete(config)
             return
         action = message.action

@@ -9,6 +9,11 @@ from chanx.core._guards import Guard, PermissionAdapter, build_guard, plain_perm
 from chanx.core._handlers import HandlerFunction, HandlerSpec
 from chanx.messages import ACTION_PING, ACTION_PONG, BaseMessage, MessageUnion, message_actions
 
+
+class NotAnObjectError(TypeError):
+    """A frame that is JSON but not an object (raised by :meth:`Routes.parse_camel`)."""
+
+
 HEARTBEAT_ACTIONS = frozenset({ACTION_PING, ACTION_PONG})
 """Actions Chanx answers itself on a consumer with a heartbeat, unless a handler claims them."""
 
@@ -78,7 +83,7 @@ class Routes:
                 escape of half a surrogate pair, which no UTF-8 frame can carry back),
                 or is nested too deeply to decode and convert. The snake_case path's validator
                 refuses the same texts.
-            TypeError: When it is JSON but not an object.
+            NotAnObjectError: When it is JSON but not an object.
             pydantic.ValidationError: When it matches no message.
         """
         try:
@@ -86,7 +91,7 @@ class Routes:
             # refuse the same texts (json.loads would let lone surrogates through).
             data = from_json(text)
             if not isinstance(data, dict):
-                raise TypeError
+                raise NotAnObjectError
             data = snake_keys(data)
         except RecursionError:
             msg = "the frame is nested too deeply"

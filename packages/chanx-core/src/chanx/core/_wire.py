@@ -36,7 +36,7 @@ EVENT_COMPLETE_FRAME: Final = _frame(ACTION_EVENT_COMPLETE, None)
 INVALID_JSON_DETAIL: Final = "Invalid JSON"
 NOT_AN_OBJECT_DETAIL: Final = "The message must be a JSON object"
 BINARY_DETAIL: Final = "Binary frames are not supported; send JSON text"
-UNAUTHENTICATED_DETAIL: Final = "Not authenticated"
+VALIDATOR_FAILED_DETAIL: Final = "Failed to validate the message"
 
 
 def error_frame(detail: str, **extra: Any) -> str:
@@ -68,6 +68,7 @@ def permission_denied_frame(action: str) -> str:
 INVALID_JSON_FRAME: Final = error_frame(INVALID_JSON_DETAIL)
 NOT_AN_OBJECT_FRAME: Final = error_frame(NOT_AN_OBJECT_DETAIL)
 BINARY_FRAME: Final = error_frame(BINARY_DETAIL)
+VALIDATOR_FAILED_FRAME: Final = error_frame(VALIDATOR_FAILED_DETAIL)
 NO_HANDLERS_FRAME: Final = _frame(
     ACTION_ERROR,
     [{"type": "union_tag_invalid", "loc": ["action"], "msg": "This endpoint accepts no messages"}],
