@@ -87,6 +87,15 @@ async def test_broadcast_event_runs_the_handler_in_every_connection_of_the_group
         assert await bob.receive_json() == greeting("hello, bob")
 
 
+async def test_a_single_group_name_is_one_group_not_its_letters(layer: MemoryLayer) -> None:
+    """``groups="town"`` targets the group town, never groups t, o, w and n."""
+    async with connect("ann") as ann:
+        layer.sent.clear()
+        await EventConsumer.broadcast_event(GreetEvent(payload="one"), groups="town")
+        assert await ann.receive_json() == greeting("one, ann")
+    assert {message.get("group") for _, message in layer.sent} == {"town"}
+
+
 async def test_broadcast_event_defaults_to_the_class_groups() -> None:
     """Without groups=, broadcast_event targets the groups declared on the class."""
     async with connect("ann") as ann:

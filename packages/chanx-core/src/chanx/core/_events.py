@@ -15,6 +15,7 @@ from chanx.core._consumer_base import (
     ReceiveEvent,
     layer_missing_text,
 )
+from chanx.core._groups import group_names
 from chanx.core._logging import logger
 from chanx.core._protocols import ChannelLayer
 from chanx.core._wire import EVENT_COMPLETE_FRAME
@@ -109,7 +110,7 @@ class EventsMixin(ConsumerBase[ReceiveEvent]):
 
     @classmethod
     async def broadcast_event(
-        cls, event: ReceiveEvent, groups: Sequence[str] | None = None
+        cls, event: ReceiveEvent, groups: str | Sequence[str] | None = None
     ) -> None:
         """Send a server-side event to every connection in the groups.
 
@@ -118,12 +119,12 @@ class EventsMixin(ConsumerBase[ReceiveEvent]):
 
         Args:
             event: The event; it must be accepted by one of this class's ``@event_handler``.
-            groups: Target groups; the class's ``groups`` when not given.
+            groups: A target group or several; the class's ``groups`` when not given.
 
         Raises:
             ChannelLayerMissingError: When no channel layer is configured.
         """
-        targets = tuple((getattr(cls, "groups", None) or ()) if groups is None else groups)
+        targets = group_names(groups, getattr(cls, "groups", None) or ())
         if _capture.ACTIVE and _capture.record(_capture.CapturedEvent(cls, event, groups=targets)):
             return
         payload = cls._chanx_event_payload(event)
@@ -139,6 +140,8 @@ class EventsMixin(ConsumerBase[ReceiveEvent]):
         async_to_sync(cls.send_event)(event, channel_name)
 
     @classmethod
-    def broadcast_event_sync(cls, event: ReceiveEvent, groups: Sequence[str] | None = None) -> None:
+    def broadcast_event_sync(
+        cls, event: ReceiveEvent, groups: str | Sequence[str] | None = None
+    ) -> None:
         """:meth:`broadcast_event` for synchronous code: views, Celery tasks, scripts."""
         async_to_sync(cls.broadcast_event)(event, groups)

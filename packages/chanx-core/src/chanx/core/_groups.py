@@ -19,13 +19,25 @@ BROADCAST_TYPE = "chanx.broadcast"
 """The channel-layer message type of a group broadcast."""
 
 
+def group_names(groups: str | Sequence[str] | None, default: Sequence[str]) -> tuple[str, ...]:
+    """Return the target groups: one name, several, or ``default`` when None.
+
+    A single string is one group; iterating it would target a group per character.
+    """
+    if groups is None:
+        return tuple(default)
+    if isinstance(groups, str):
+        return (groups,)
+    return tuple(groups)
+
+
 class GroupsMixin(ConsumerBase[ReceiveEvent]):
     """Group membership and broadcasting for a consumer."""
 
     async def broadcast_message(
         self,
         message: BaseMessage,
-        groups: Sequence[str] | None = None,
+        groups: str | Sequence[str] | None = None,
         exclude_current: bool = False,
     ) -> None:
         """Send a message to every connection in the groups, this one too unless excluded.
@@ -35,7 +47,7 @@ class GroupsMixin(ConsumerBase[ReceiveEvent]):
 
         Args:
             message: The message.
-            groups: Target groups; this connection's groups when not given.
+            groups: A target group or several; this connection's groups when not given.
             exclude_current: Skip this connection.
 
         Raises:
@@ -45,7 +57,7 @@ class GroupsMixin(ConsumerBase[ReceiveEvent]):
         config = self._chanx_config
         text = encode(message, config.camelize)
         exclude = self.channel_name if exclude_current else None
-        for group in tuple(self.groups if groups is None else groups):
+        for group in group_names(groups, self.groups):
             payload: dict[str, Any] = {
                 "type": BROADCAST_TYPE,
                 "text": text,
