@@ -10,6 +10,7 @@ Sessions:
                    official @asyncapi/parser (node and npm)
     asyncapi_browser   the AsyncAPI docs page rendered in headless Chromium
     docs           the documentation site, built by mkdocs in strict mode
+    examples       the shared_messages example: two services, a worker and a client, on Redis
     demo           the FastAPI chat example served on 127.0.0.1:8000 (not run by default)
     bench          the benchmark suite in bench/, results in bench/results/ (not run by default)
 
@@ -43,6 +44,7 @@ nox.options.sessions = [
     "asyncapi_validate",
     "asyncapi_browser",
     "docs",
+    "examples",
 ]
 
 CODE_DISTS = [dist for dist in DISTS if dist.portion is not None]
@@ -357,6 +359,57 @@ def asyncapi_browser(session: nox.Session) -> None:
             "CHANX_ASYNCAPI_REQUIRE_BROWSER": "1",
             "CHANX_CHROMIUM": str(chromium),
         },
+    )
+
+
+SHARED_MESSAGES = ROOT / "examples" / "shared_messages"
+# The shared_messages tests' servers, client and Redis cleanup, beyond the workspace's wheels.
+EXAMPLE_REQUIREMENTS = ["uvicorn>=0.30", "daphne>=4.1", "websockets>=13", "redis>=5"]
+
+
+@nox.session
+def examples(session: nox.Session) -> None:
+    """The shared_messages example on the built wheels: its tests, then mypy strict.
+
+    Its message package is installed from its folder as a user would (built, not editable);
+    the tests run both services, the worker and the client as processes on Redis.
+    """
+    install_wheels(
+        session,
+        *pinned("chanx-fastapi[redis]", "chanx-django[redis]"),
+        *TEST_REQUIREMENTS,
+        *EXAMPLE_REQUIREMENTS,
+        # A reused session would keep an older build of the example's package.
+        "--reinstall-package",
+        "ticket-messages",
+        str(SHARED_MESSAGES / "ticket-messages"),
+    )
+    session.run(
+        "pytest", str(SHARED_MESSAGES / "tests"), "-p", "no:cacheprovider", *session.posargs
+    )
+    session.install("mypy>=1.13")
+    roots = [
+        SHARED_MESSAGES / "ticket-messages" / "src",
+        SHARED_MESSAGES / "fastapi_service",
+        SHARED_MESSAGES / "django_service",
+        SHARED_MESSAGES,
+        SHARED_MESSAGES / "tests",
+        SHARED_MESSAGES / "tests" / "support",
+    ]
+    session.run(
+        "mypy",
+        str(SHARED_MESSAGES / "ticket-messages" / "src"),
+        str(SHARED_MESSAGES / "fastapi_service"),
+        str(SHARED_MESSAGES / "django_service"),
+        str(SHARED_MESSAGES / "client.py"),
+        str(SHARED_MESSAGES / "worker.py"),
+        str(SHARED_MESSAGES / "tests"),
+        # support/ is imported by bare name (MYPYPATH) and checked that way, not twice.
+        "--exclude",
+        "/support/",
+        "--cache-dir",
+        str(Path(session.create_tmp()) / "mypy-shared_messages"),
+        env={"MYPYPATH": os.pathsep.join(map(str, roots))},
     )
 
 

@@ -1,0 +1,1 @@
+"""The ticket desk's FastAPI service (see ``app.py``)."""
