@@ -53,7 +53,7 @@ async def test_send_writes_at_once_and_push_writes_from_a_task_in_order() -> Non
 
 async def test_frames_queue_behind_a_held_write_and_leave_in_order() -> None:
     wire = Wire()
-    box, overflows = outbox(wire)
+    box, overflows = outbox(wire, limit=4)
     wire.open.clear()
     box.push("1")
     await settle()
@@ -64,6 +64,50 @@ async def test_frames_queue_behind_a_held_write_and_leave_in_order() -> None:
     await settle()
     assert wire.written == ["1", "2", "3"]
     assert overflows == []
+
+
+async def test_own_frames_wait_for_room_and_never_overflow_the_queue() -> None:
+    """A connection replying faster than its client reads waits at half the queue: no 1013."""
+    wire = Wire()
+    box, overflows = outbox(wire, limit=8)
+    wire.open.clear()
+    box.push("broadcast")
+    await settle()
+
+    async def reply_many() -> None:
+        for n in range(40):
+            await box.send(f"r{n}")
+
+    replies = asyncio.create_task(reply_many())
+    await settle()
+    assert not replies.done()
+    assert box.waiting == 4  # half the queue: the rest stays free for broadcasts
+    for n in range(4):
+        box.push(f"b{n}")  # broadcasts still fit, never waiting
+    assert overflows == []
+    wire.open.set()
+    await asyncio.wait_for(replies, 5)
+    await settle()
+    assert overflows == []
+    assert not box.gone
+    assert [t for t in wire.written if t.startswith("r")] == [f"r{n}" for n in range(40)]
+    assert len(wire.written) == 45
+
+
+async def test_closing_releases_frames_waiting_for_room() -> None:
+    """A reply waiting for room returns once the connection closes; nothing is left waiting."""
+    wire = Wire()
+    box, _ = outbox(wire, limit=2)
+    wire.open.clear()
+    box.push("held")
+    await settle()
+    await box.send("queued")
+    waiting = asyncio.create_task(box.send("blocked"))
+    await settle()
+    assert not waiting.done()
+    box.close()
+    await asyncio.wait_for(waiting, 1)
+    assert wire.written == []
 
 
 async def test_close_policy_gives_up_on_a_client_that_does_not_read() -> None:

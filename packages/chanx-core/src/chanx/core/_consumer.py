@@ -63,6 +63,9 @@ from chanx.messages import ACTION_PING, AuthenticationMessage, AuthenticationPay
 
 __all__ = ["LAYER_MISSING_CLOSE_CODE", "ChanxWebsocketMixin"]
 
+FRAMES_PER_TURN = 16
+"""Client frames a connection handles before it yields to the event loop once."""
+
 
 class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
     """Typed routing, replies, groups, events and authentication for a WebSocket consumer.
@@ -288,11 +291,19 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
             reader = asyncio.get_running_loop().create_task(
                 self._chanx_read_channel(layer, self.channel_name, stop, owner)
             )
+        handled = 0
         try:
             while True:
                 message = await receive()
                 if message["type"] == "websocket.receive":
                     await self.websocket_receive(message)
+                    handled += 1
+                    if handled == FRAMES_PER_TURN:
+                        # A server hands over every frame of one socket read without
+                        # suspending, and refused frames or handlers that never await do not
+                        # suspend either: let the other connections run now and then.
+                        handled = 0
+                        await asyncio.sleep(0)
                 else:
                     await self.dispatch(message)
         except stop:

@@ -45,6 +45,7 @@ class Outbox:
         "_on_overflow",
         "_policy",
         "_queue",
+        "_room",
         "_task",
         "_write",
         "dropped",
@@ -67,6 +68,9 @@ class Outbox:
         self._busy = False
         self._gone = False
         self._task: asyncio.Task[None] | None = None
+        # The connection's own frames wait here while the queue is half full: they push back
+        # on the connection, while the other half stays for broadcasts, which never wait.
+        self._room: asyncio.Future[None] | None = None
         self.dropped = 0
         """Frames discarded by the ``"drop_oldest"`` policy so far."""
 
@@ -83,14 +87,26 @@ class Outbox:
     async def send(self, text: str) -> None:
         """Write a frame now and wait for the server, or queue it behind a write in progress.
 
+        Behind a write in progress, the frame waits for room while the queue is half full, so
+        a connection that replies faster than its client reads slows down instead of
+        overflowing the queue (which only broadcasts may do).
+
         Args:
             text: The frame.
         """
         if self._gone:
             return
         if self._busy:
-            self._enqueue(text)
-            return
+            while self._queue is not None and len(self._queue) >= self._limit // 2:
+                room = self._room
+                if room is None:
+                    room = self._room = asyncio.get_running_loop().create_future()
+                await room
+                if self._gone:
+                    return
+            if self._busy:
+                self._enqueue(text)
+                return
         self._busy = True
         try:
             await self._drain(text)
@@ -115,6 +131,7 @@ class Outbox:
         """Write nothing more: drop what waits and stop a write in progress."""
         self._gone = True
         self._queue = None
+        self._make_room()
         task, self._task = self._task, None
         if task is not None and not task.done():
             task.cancel()
@@ -123,7 +140,16 @@ class Outbox:
         """Write ``text``, then whatever queued behind it meanwhile."""
         await self._write_one(text)
         while self._queue and not self._gone:
-            await self._write_one(self._queue.popleft())
+            text = self._queue.popleft()
+            if self._room is not None and len(self._queue) < self._limit // 2:
+                self._make_room()
+            await self._write_one(text)
+        self._make_room()
+
+    def _make_room(self) -> None:
+        room, self._room = self._room, None
+        if room is not None and not room.done():
+            room.set_result(None)
 
     async def _flush(self, text: str) -> None:
         try:
@@ -137,6 +163,7 @@ class Outbox:
         finally:
             self._busy = False
             self._task = None
+            self._make_room()
 
     async def _write_one(self, text: str) -> None:
         try:
@@ -169,5 +196,6 @@ class Outbox:
             return
         self._gone = True
         self._queue = None
+        self._make_room()
         logger.warning("chanx.websocket.slow_client_closed", consumer=self._name, limit=self._limit)
         self._on_overflow()
