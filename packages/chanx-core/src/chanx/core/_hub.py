@@ -14,21 +14,35 @@ reaches the hub of every process that has members, at most once, in the order th
 Events (``broadcast_event``) travel the same way and still run each member's ``@event_handler``
 for that member, so replies can differ per connection.
 
-The hub renews its memberships every half ``group_expiry`` (for layers that expire them, like
-Channels' and fast-channels' Redis layers) and, after a group's channel could not be read
-(Redis restarting, say), joins that group again, because a restarted Redis may have lost it.
+The hub keeps its memberships alive against a backend that loses them:
+
+- For layers that expire memberships (``group_expiry``, as Channels' and fast-channels' Redis
+  layers do) it renews them every half ``group_expiry`` or every :data:`RENEW_SECONDS`,
+  whichever is sooner, so memberships Redis dropped without any error (``FLUSHALL``, a
+  failover to an empty replica, eviction) come back within that interval.
+- After any failed read of the layer in the process (Redis restarting, say), it joins all its
+  groups again, retrying until the layer takes them, since a restarted Redis may have lost
+  them. Any reader's failure counts, not only the hub's own: the Redis layers share one
+  connection among all the channels of a process, and only the reader holding it sees the
+  error.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
 from typing import Any, Protocol
 
 from chanx.core._logging import logger
 from chanx.core._protocols import ChannelLayer
+
+RENEW_SECONDS = 15.0
+"""The longest time, in seconds, between two renewals of a hub's memberships on a layer with a
+``group_expiry``: also how long a membership the backend silently lost can stay lost. Each hub
+starts with this value as :attr:`GroupHub.renew_seconds`, which can be changed per hub."""
 
 _RETRY_FIRST = 0.05
 _RETRY_MAX = 5.0
@@ -58,14 +72,24 @@ class GroupHub:
         """Local members by group, in joining order (a dict used as an ordered set)."""
         self.channels: dict[str, str] = {}
         """The hub's channel on the layer for each group it has joined."""
+        self.renew_seconds = RENEW_SECONDS
+        """The longest time between renewals on a layer with a ``group_expiry``, in seconds
+        (read before each wait, so a change applies from the next one)."""
         self._readers: dict[str, asyncio.Task[None]] = {}
         self._lock = asyncio.Lock()
         self._renewer: asyncio.Task[None] | None = None
+        self._renewal_wanted = asyncio.Event()
 
     @property
     def running(self) -> bool:
         """True while the hub reads at least one group's channel."""
         return any(not task.done() for task in self._readers.values())
+
+    @property
+    def renew_interval(self) -> float:
+        """Seconds between periodic renewals: 0 for a layer that never expires memberships."""
+        expiry = _seconds(getattr(self.layer, "group_expiry", None))
+        return min(expiry / 2, self.renew_seconds) if expiry else 0.0
 
     async def join(self, group: str, member: HubMember) -> None:
         """Add a local member to a group, joining it on the layer first if it is the first.
@@ -92,10 +116,11 @@ class GroupHub:
                         del self.groups[group]
                     raise
                 self.channels[group] = channel
-                self._readers[group] = asyncio.get_running_loop().create_task(
-                    self._receive(group, channel), name=f"chanx-group-hub:{group}"
+                self._readers[group] = _start(
+                    self._receive(group, channel), f"chanx-group-hub:{group}"
                 )
-                self._start_renewing()
+                if self._renewer is None or self._renewer.done():
+                    self._renewer = _start(self._renew(), "chanx-group-renew")
             members[member] = None
 
     async def leave(self, group: str, member: HubMember) -> None:
@@ -144,32 +169,50 @@ class GroupHub:
             except Exception:  # one broken member must not cost the others their delivery
                 logger.exception("chanx.groups.delivery_failed", type=message.get("type"))
 
+    def request_renewal(self) -> None:
+        """Join every group again soon, retrying until the layer takes them (never waits)."""
+        self._renewal_wanted.set()
+
     # ------------------------------------------------------------------ tasks
-    def _start_renewing(self) -> None:
-        expiry = _seconds(getattr(self.layer, "group_expiry", None))
-        if expiry and (self._renewer is None or self._renewer.done()):
-            self._renewer = asyncio.get_running_loop().create_task(
-                self._renew(expiry / 2), name="chanx-group-renew"
-            )
-
     async def _receive(self, group: str, channel: str) -> None:
-        layer = self.layer
+        async def renew() -> None:
+            # layer_messages asks the hub of hub_for(); a hub made directly must be asked here.
+            self.request_renewal()
 
-        async def rejoin() -> None:
-            # A restarted backend (Redis without persistence) may have lost the membership.
-            await layer.group_add(group, channel)
-
-        async for message in layer_messages(layer, channel, "chanx.groups", rejoin, group=group):
+        async for message in layer_messages(
+            self.layer, channel, "chanx.groups", renew, group=group
+        ):
             self.deliver(group, message)
 
-    async def _renew(self, interval: float) -> None:
+    async def _renew(self) -> None:
         while True:
-            await asyncio.sleep(interval)
-            for group, channel in list(self.channels.items()):
-                try:
-                    await self.layer.group_add(group, channel)
-                except Exception:
-                    logger.warning("chanx.groups.renew_failed", group=group)
+            # Without a group_expiry only a failed read (request_renewal) starts a renewal.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.renew_interval or None):
+                    await self._renewal_wanted.wait()
+            self._renewal_wanted.clear()
+            await self._renew_all()
+
+    async def _renew_all(self) -> None:
+        """Add each group's channel again, waiting out a failing layer until it works."""
+        pending = dict(self.channels)
+        failures = 0
+        while pending:
+            group, channel = next(iter(pending.items()))
+            try:
+                # Under the lock: a leave() in between must not see its channel added back.
+                async with self._lock:
+                    if self.channels.get(group) == channel:
+                        await self.layer.group_add(group, channel)
+            except Exception:
+                failures += 1
+                if failures == 1 or failures % 20 == 0:
+                    logger.warning("chanx.groups.renew_failed", group=group, failures=failures)
+                await asyncio.sleep(_backoff(failures))
+                continue
+            del pending[group]
+        if failures:
+            logger.info("chanx.groups.renew_recovered", failures=failures)
 
 
 async def layer_messages(
@@ -181,10 +224,16 @@ async def layer_messages(
 ) -> AsyncIterator[dict[str, Any]]:
     """Yield the messages of a layer channel for as long as the reader runs, surviving failures.
 
-    A failed read (Redis restarting, a client library's read timeout) is logged as
-    ``<log_prefix>.receive_failed`` (the first time and every 20th), waited out with a growing
-    pause, followed by ``recover()`` if given, and retried; the first message after it is
-    logged as ``<log_prefix>.receive_recovered``.
+    A read that times out (a ``TimeoutError``: Python's own, or a client library's class of
+    that name, such as redis-py's, whose default ``socket_timeout`` of 5 seconds in redis-py 8
+    equals the Redis layers' ``brpop`` timeout) is an empty read: it is logged at debug level as
+    ``<log_prefix>.receive_timeout`` and retried at once.
+
+    Any other failed read (Redis restarting, say) is logged as ``<log_prefix>.receive_failed``
+    (the first time and every 20th), makes the running event loop's group hub of ``layer``
+    join its groups again (see :meth:`GroupHub.request_renewal`), is waited out with a
+    growing pause, followed by ``recover()`` if given, and retried; the first message after it
+    is logged as ``<log_prefix>.receive_recovered``.
 
     Args:
         layer: The channel layer.
@@ -202,11 +251,19 @@ async def layer_messages(
             message = await layer.receive(channel)
         except asyncio.CancelledError:
             raise
-        except Exception:
+        except Exception as error:
+            if _is_timeout(error):
+                logger.debug(f"{log_prefix}.receive_timeout", **fields)
+                # A layer that times out without waiting must still let the loop run.
+                await asyncio.sleep(0)
+                continue
             failures += 1
             if failures == 1 or failures % 20 == 0:
                 logger.exception(f"{log_prefix}.receive_failed", failures=failures, **fields)
-            await asyncio.sleep(min(_RETRY_FIRST * 2 ** min(failures, 10), _RETRY_MAX))
+            hub = _running_hub(layer)
+            if hub is not None:
+                hub.request_renewal()
+            await asyncio.sleep(_backoff(failures))
             if recover is not None:
                 with contextlib.suppress(Exception):
                     await recover()
@@ -217,6 +274,20 @@ async def layer_messages(
         yield message
 
 
+def _is_timeout(error: Exception) -> bool:
+    """Return True for a ``TimeoutError``: Python's, or a client library's of that name.
+
+    redis-py's ``redis.exceptions.TimeoutError`` derives from its ``RedisError`` only, and the
+    core cannot import redis-py, so the class is recognised by its name.
+    """
+    return any(klass.__name__ == "TimeoutError" for klass in type(error).__mro__)
+
+
+def _backoff(failures: int) -> float:
+    """Return the pause, in seconds, after the given number of failures in a row."""
+    return min(_RETRY_FIRST * 2.0 ** min(failures, 10), _RETRY_MAX)
+
+
 def _seconds(value: object) -> float:
     """Return a layer's ``group_expiry`` in seconds, or 0 when it has none."""
     if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
@@ -224,9 +295,22 @@ def _seconds(value: object) -> float:
     return 0.0
 
 
+def _start(coroutine: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
+    """Run one of the hub's tasks, outside the log context of the connection that started it."""
+    return asyncio.get_running_loop().create_task(
+        coroutine, name=name, context=contextvars.Context()
+    )
+
+
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, GroupHub]] = (
     weakref.WeakKeyDictionary()
 )
+
+
+def _running_hub(layer: ChannelLayer) -> GroupHub | None:
+    """Return the running event loop's hub for ``layer`` if it has one (never creates it)."""
+    hub = _hubs.get(asyncio.get_running_loop(), {}).get(id(layer))
+    return hub if hub is not None and hub.layer is layer else None
 
 
 def hub_for(layer: ChannelLayer) -> GroupHub:
