@@ -13,6 +13,7 @@ Sessions:
     examples       the shared_messages example: two services, a worker and a client, on Redis
     demo           the FastAPI chat example served on 127.0.0.1:8000 (not run by default)
     bench          the benchmark suite in bench/, results in bench/results/ (not run by default)
+    soak           thousands of connections per server; resources back to baseline (not default)
 
 Run ``nox -l`` for the list and ``nox -s <name>`` for one session.
 """
@@ -120,7 +121,7 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """Mypy strict over each package's source, tests and typed example files."""
+    """Mypy strict over each package's source, tests, typed example files and integration tests."""
     extras = sorted({req for reqs in EXTRA_TEST_REQUIREMENTS.values() for req in reqs})
     # websockets and redis: the benchmarks' load generators and Redis cleanup import them.
     session.install(
@@ -186,6 +187,35 @@ def typecheck(session: nox.Session) -> None:
         str(Path(session.create_tmp()) / "mypy-fastapi_chat"),
         env={"MYPYPATH": os.pathsep.join([*sources, str(fastapi_chat)])},
     )
+    # The cross-package tests, a folder at a time: their test modules share names by design,
+    # and each folder's server apps are imported by bare name from MYPYPATH.
+    session.install("uvicorn>=0.30", "daphne>=4.1")
+    it = ROOT / "integration_tests"
+    root_files = [str(p) for p in sorted(it.glob("*.py"))]
+    for name, targets, path in (
+        ("root", root_files, []),
+        ("fastapi", [str(it / "fastapi")], [it / "fastapi", it / "fastapi" / "apps"]),
+        ("django", [str(it / "django")], [it / "django", it / "django" / "support"]),
+        ("soak", [str(it / "soak")], [it / "soak", it / "soak" / "apps"]),
+        ("repo", [str(it / "repo")], [it / "repo"]),
+        ("packaging", [str(it / "packaging")], [it / "packaging"]),
+    ):
+        session.run(
+            "mypy",
+            *targets,
+            "--exclude",
+            "/(apps|support)/",
+            "--cache-dir",
+            str(Path(session.create_tmp()) / f"mypy-it-{name}"),
+            env={"MYPYPATH": os.pathsep.join([*sources, str(it / "support"), *map(str, path)])},
+        )
+    session.run(
+        "mypy",
+        str(it / "support"),
+        "--cache-dir",
+        str(Path(session.create_tmp()) / "mypy-it-support"),
+        env={"MYPYPATH": os.pathsep.join([*sources, str(it / "support")])},
+    )
 
 
 @nox.session
@@ -247,6 +277,7 @@ def integration(session: nox.Session) -> None:
         "pytest",
         "integration_tests",
         "--ignore=integration_tests/packaging",
+        "--ignore=integration_tests/soak",
         "-p",
         "no:cacheprovider",
         *session.posargs,
@@ -410,6 +441,25 @@ def examples(session: nox.Session) -> None:
         "--cache-dir",
         str(Path(session.create_tmp()) / "mypy-shared_messages"),
         env={"MYPYPATH": os.pathsep.join(map(str, roots))},
+    )
+
+
+@nox.session(default=False)
+def soak(session: nox.Session) -> None:
+    """Thousands of connections against uvicorn and daphne, in-memory and on Redis (not default).
+
+    Each server must return to its baseline of asyncio tasks, group memberships (hub, layer,
+    Redis ZCARD), live consumers and resident memory. About 1.5 minutes; ``CHANX_SOAK_CYCLES``
+    sets the measured cycles per server (3000), and the figures are printed.
+    """
+    install_wheels(
+        session,
+        *pinned(*(dist.name for dist in CODE_DISTS)),
+        *TEST_REQUIREMENTS,
+        *INTEGRATION_REQUIREMENTS,
+    )
+    session.run(
+        "pytest", "integration_tests/soak", "-p", "no:cacheprovider", "-s", *session.posargs
     )
 
 

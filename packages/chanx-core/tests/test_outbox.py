@@ -155,15 +155,27 @@ async def test_a_vanished_client_is_dropped_quietly() -> None:
     assert wire.written == []
 
 
-async def test_a_refused_write_in_the_push_task_is_logged_not_left_unretrieved() -> None:
+@pytest.mark.parametrize("send", ["push", "send"])
+async def test_a_refused_write_ends_the_delivery_with_one_line_and_no_traceback(send: str) -> None:
+    """Daphne's Disconnected (a RuntimeError) means the client is gone, as uvicorn's OSError does."""
     wire = Wire()
     box, _ = outbox(wire)
     wire.error = RuntimeError("Unexpected ASGI message after close")
     with structlog.testing.capture_logs() as logs:
-        box.push("a")
+        if send == "push":
+            box.push("a")
+        else:
+            await box.send("a")  # no exception for the handler either
         await settle()
     assert box.gone
-    assert [e["event"] for e in logs] == ["chanx.websocket.send_failed"]
+    assert logs == [
+        {
+            "event": "chanx.websocket.client_gone",
+            "consumer": "Test",
+            "error": "RuntimeError",
+            "log_level": "info",
+        }
+    ]
 
 
 async def test_close_cancels_a_held_write_and_leaves_no_task() -> None:

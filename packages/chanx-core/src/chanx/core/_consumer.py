@@ -66,6 +66,10 @@ __all__ = ["LAYER_MISSING_CLOSE_CODE", "ChanxWebsocketMixin"]
 FRAMES_PER_TURN = 16
 """Client frames a connection handles before it yields to the event loop once."""
 
+CLOSE_SECONDS = 5.0
+"""How long Chanx waits for the server to take a close before it releases the connection's
+groups and queue anyway (a server may hold the close behind data a client never reads)."""
+
 
 class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
     """Typed routing, replies, groups, events and authentication for a WebSocket consumer.
@@ -127,6 +131,7 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
     _chanx_bucket: TokenBucket | None = None
     _chanx_handler_buckets: dict[Guard, TokenBucket] | None = None
     _chanx_watcher: asyncio.Task[None] | None = None
+    _chanx_pending_close: asyncio.Future[None] | None = None
     _chanx_watching: bool = False
     _chanx_last_seen: float = 0.0
     _chanx_size_floor: float = math.inf
@@ -458,8 +463,30 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
         )
 
     async def _chanx_close_quietly(self, code: int) -> None:
+        closing = asyncio.ensure_future(self.close(code))
         try:
-            await self.close(code)
+            done, _ = await asyncio.wait({closing}, timeout=CLOSE_SECONDS)
+        except asyncio.CancelledError:
+            closing.cancel()
+            raise
+        if not done:
+            # Some servers (uvicorn's default protocol) hold every send, the close included,
+            # until a client that stopped reading drains its buffer, which it may never do.
+            # The close stays on its way (a client that reads again still gets its code), but
+            # what the connection holds for others is released now: its groups and its queue.
+            logger.info(
+                "chanx.websocket.close_timed_out", consumer=type(self).__qualname__, code=code
+            )
+            self._chanx_pending_close = closing
+            closing.add_done_callback(_retrieve)
+            self._chanx_ready = False
+            outbox = self._chanx_outbox
+            if outbox is not None:
+                outbox.close()
+            await self._chanx_leave_groups()
+            return
+        try:
+            closing.result()
         except Exception:  # the client may be gone already; its disconnect cleans up
             logger.info("chanx.websocket.close_failed", consumer=type(self).__qualname__)
 
@@ -512,11 +539,15 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
                 # is nothing of this connection's to restore.
                 with contextlib.suppress(ValueError):
                     reset_contextvars(**tokens)
-            hub = self._chanx_hub
-            groups = self.__dict__.get("groups") or ()
-            if hub is not None:
-                for group in list(groups):
-                    await hub.leave(group, self)
+            await self._chanx_leave_groups()
+
+    async def _chanx_leave_groups(self) -> None:
+        """Leave every group on the process's hub (nothing for groups already left)."""
+        hub = self._chanx_hub
+        groups = self.__dict__.get("groups") or ()
+        if hub is not None:
+            for group in list(groups):
+                await hub.leave(group, self)
 
     # ------------------------------------------------------------------ client frames
     async def _chanx_refuse(self, frame: str) -> None:
@@ -619,6 +650,12 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
     async def _chanx_complete(self, config: ConsumerConfig) -> None:
         if config.send_completion:
             await self._chanx_send_text(COMPLETE_FRAME)
+
+
+def _retrieve(future: asyncio.Future[None]) -> None:
+    """Consume a late close's outcome: the client may have gone meanwhile, which is fine."""
+    if not future.cancelled():
+        future.exception()
 
 
 def heartbeat_action(text: str, actions: frozenset[str]) -> str | None:

@@ -168,12 +168,18 @@ class Outbox:
     async def _write_one(self, text: str) -> None:
         try:
             await self._write(text)
-        except OSError:
-            # Servers raise an OSError (uvicorn's ClientDisconnected, for one) for a write after
-            # the client vanished; the websocket.disconnect that follows does the cleanup.
+        except Exception as exc:
+            # A write after the client vanished raises, each server its own way: uvicorn an
+            # OSError (ClientDisconnected), daphne autobahn's Disconnected (a RuntimeError).
+            # Either way nothing more can reach this client; the websocket.disconnect that
+            # follows does the cleanup. No traceback: a race with a disconnect is routine, and
+            # rendering thousands of them costs more than the broadcast.
             self._gone = True
             self._queue = None
-            logger.info("chanx.websocket.client_gone", consumer=self._name)
+            self._make_room()
+            logger.info(
+                "chanx.websocket.client_gone", consumer=self._name, error=type(exc).__name__
+            )
 
     def _enqueue(self, text: str) -> None:
         queue = self._queue
