@@ -114,6 +114,20 @@ def test_namespace_portions_have_no_init_files() -> None:
     assert getattr(chanx.ext, "__file__", None) is None
 
 
+def run_isolated(code: str, cwd: Path) -> str:
+    """Run ``code`` in a fresh ``python -I`` with no Django settings; return its stripped output."""
+    completed = subprocess.run(
+        [sys.executable, "-I", "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    assert completed.returncode == 0, completed.stderr
+    return completed.stdout.strip()
+
+
 @pytest.mark.parametrize(
     "module", ["chanx.ext.channels", "chanx.ext.channels.apps", "chanx.ext.channels.pytest_plugin"]
 )
@@ -122,16 +136,7 @@ def test_app_and_plugin_modules_import_without_configured_settings(
 ) -> None:
     """INSTALLED_APPS loading and pytest plugin loading need no configured Django."""
     code = f"import importlib; importlib.import_module({module!r}); print('ok')"
-    completed = subprocess.run(
-        [sys.executable, "-I", "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        check=False,
-        env={"PATH": "/usr/bin:/bin"},
-    )
-    assert completed.returncode == 0, completed.stderr
-    assert completed.stdout.strip() == "ok"
+    assert run_isolated(code, tmp_path) == "ok"
 
 
 def test_the_package_import_loads_no_framework(tmp_path: Path) -> None:
@@ -141,16 +146,7 @@ def test_the_package_import_loads_no_framework(tmp_path: Path) -> None:
         "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('channels', 'rest_framework'))))\n"
     )
-    completed = subprocess.run(
-        [sys.executable, "-I", "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        check=False,
-        env={"PATH": "/usr/bin:/bin"},
-    )
-    assert completed.returncode == 0, completed.stderr
-    assert completed.stdout.strip() == ""
+    assert run_isolated(code, tmp_path) == ""
 
 
 def test_the_consumer_imports_in_a_project_without_contrib_auth(tmp_path: Path) -> None:
@@ -160,13 +156,4 @@ def test_the_consumer_imports_in_a_project_without_contrib_auth(tmp_path: Path) 
         "settings.configure(INSTALLED_APPS=[]); django.setup(); "
         "import chanx.ext.channels.websocket; print('ok')"
     )
-    completed = subprocess.run(
-        [sys.executable, "-I", "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        check=False,
-        env={"PATH": "/usr/bin:/bin"},
-    )
-    assert completed.returncode == 0, completed.stderr
-    assert completed.stdout.strip() == "ok"
+    assert run_isolated(code, tmp_path) == "ok"

@@ -404,12 +404,8 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
                 return
         await dispatcher.submit(self._chanx_handle_frame, text)
 
-    async def _chanx_over_limit(self, bucket: TokenBucket, action: str | None) -> bool:
-        """Refuse a frame over a rate limit; close the connection once it is abuse.
-
-        Returns:
-            Always False: the frame does not run.
-        """
+    async def _chanx_over_limit(self, bucket: TokenBucket, action: str | None) -> None:
+        """Refuse a frame over a rate limit; close the connection once it is abuse."""
         if bucket.strike(time.monotonic()):
             logger.warning(
                 "chanx.websocket.rate_limit_closed",
@@ -419,15 +415,14 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
             )
             self._chanx_ready = False
             await self._chanx_close_quietly(RATE_LIMIT_CLOSE_CODE)
-            return False
+            return
         frame = rate_limited_frame(bucket.limit.describe(), action)
         if action is not None:
             await self._chanx_send_text(frame)  # already in the dispatcher's order
-            return False
+            return
         dispatcher = self._chanx_dispatcher
         if dispatcher is not None:
             await dispatcher.submit(self._chanx_refuse, frame)
-        return False
 
     def chanx_hub_deliver(self, message: Mapping[str, Any]) -> None:
         """Take a broadcast or event the group hub delivered for one of this connection's groups.
@@ -550,6 +545,15 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
                 await hub.leave(group, self)
 
     # ------------------------------------------------------------------ client frames
+    async def _chanx_answer_heartbeat(self, text: str) -> bool:
+        """Answer a heartbeat ``ping`` (a ``pong`` needs no answer); False for other frames."""
+        if not self._chanx_heartbeat:
+            return False
+        beat = heartbeat_action(text, self._chanx_heartbeat)
+        if beat == ACTION_PING:
+            await self._chanx_send_text(PONG_FRAME)
+        return beat is not None
+
     async def _chanx_refuse(self, frame: str) -> None:
         await self._chanx_send_text(frame)
         await self._chanx_complete(self._chanx_config)
@@ -557,20 +561,20 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
     async def _chanx_handle_frame(self, text: str) -> None:
         config = self._chanx_config
         routes = self._chanx_route_table
-        if self._chanx_heartbeat and '"p' in text:
-            beat = heartbeat_action(text, self._chanx_heartbeat)
-            if beat is not None:
-                if beat == ACTION_PING:
-                    await self._chanx_send_text(PONG_FRAME)
-                return  # a pong only shows the client is there
         union = routes.ws_union
         if union is None:
+            if await self._chanx_answer_heartbeat(text):
+                return
             await self._chanx_send_text(NO_HANDLERS_FRAME)
             await self._chanx_complete(config)
             return
         try:
             message = routes.parse_camel(text) if config.camelize else union.parse_json(text)
         except ValidationError as exc:
+            # A heartbeat frame names an action no handler claims, so it lands here: checked
+            # only now, every other frame is decoded once.
+            if await self._chanx_answer_heartbeat(text):
+                return
             await self._chanx_send_text(validation_error_frame(exc, union, config.camelize))
             await self._chanx_complete(config)
             return
@@ -631,7 +635,8 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
             if bucket is None:
                 bucket = buckets[guard] = TokenBucket(guard.rate_limit, time.monotonic())
             if not bucket.take(time.monotonic()):
-                return await self._chanx_over_limit(bucket, action)
+                await self._chanx_over_limit(bucket, action)
+                return False
         if not guard.permissions:
             return True
         try:

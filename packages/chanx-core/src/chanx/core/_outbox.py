@@ -152,14 +152,10 @@ class Outbox:
             room.set_result(None)
 
     async def _flush(self, text: str) -> None:
+        # Nobody awaits this task; it cannot fail, as _write_one turns every refused write
+        # into "the client is gone".
         try:
             await self._drain(text)
-        except Exception:
-            # Nobody awaits this task: a server that refuses the write (a send after its close,
-            # say) ends the delivery here instead of in "exception was never retrieved".
-            self._gone = True
-            self._queue = None
-            logger.info("chanx.websocket.send_failed", consumer=self._name, exc_info=True)
         finally:
             self._busy = False
             self._task = None
