@@ -3,7 +3,8 @@
 Usage: ``python scripts/extract_code_blocks.py OUT_DIR FILE.md [FILE.md ...]``
 
 The blocks of one Markdown file are concatenated, in order, into one module named after the
-file (``README.md`` -> ``readme_md.py``), since later blocks build on earlier ones.
+file's path (``README.md`` -> ``readme_md.py``, ``docs/guide/events.md`` ->
+``docs_guide_events_md.py``), since later blocks build on earlier ones.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ _BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
 def module_name(path: Path) -> str:
-    """Return the module name a Markdown file's code is written to."""
-    return re.sub(r"\W", "_", path.name.lower())
+    """Return the module name a Markdown file's code is written to, unique per path."""
+    return re.sub(r"\W", "_", path.as_posix().lower())
 
 
 def extract(markdown: Path) -> str:

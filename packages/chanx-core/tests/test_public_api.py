@@ -79,6 +79,12 @@ EXPECTED_ALL: dict[str, list[str]] = {
         "installed_adapters",
         "snake_keys",
     ],
+    "chanx.core.events": [
+        "broadcast_event",
+        "broadcast_event_sync",
+        "send_event",
+        "send_event_sync",
+    ],
     "chanx.core.layers": ["ChannelLayer", "FrameworkHooks"],
     "chanx.core.testing": [
         "CapturedEvent",

@@ -12,8 +12,9 @@ from chanx.messages import BaseMessage
 class CapturedEvent:
     """One event a consumer class was asked to send."""
 
-    consumer: type
-    """The consumer class whose ``send_event`` / ``broadcast_event`` was called."""
+    consumer: type | None
+    """The consumer class whose ``send_event`` / ``broadcast_event`` was called; None for the
+    functions of :mod:`chanx.core.events`, which know no consumer class."""
     event: BaseMessage
     """The event."""
     groups: tuple[str, ...] = ()

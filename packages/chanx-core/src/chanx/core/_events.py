@@ -25,6 +25,11 @@ EVENT_TYPE = "chanx.event"
 """The channel-layer message type of a server-side event."""
 
 
+def event_payload(event: BaseMessage) -> dict[str, Any]:
+    """Return the channel-layer message that carries ``event`` to consumers."""
+    return {"type": EVENT_TYPE, "event": event.model_dump_json()}
+
+
 class EventsMixin(ConsumerBase[ReceiveEvent]):
     """Sending server-side events to consumers and handling them in each connection."""
 
@@ -79,7 +84,7 @@ class EventsMixin(ConsumerBase[ReceiveEvent]):
                 detail="no @event_handler of this consumer accepts it; not delivered",
             )
             return None
-        return {"type": EVENT_TYPE, "event": event.model_dump_json()}
+        return event_payload(event)
 
     @classmethod
     def _chanx_class_layer(cls) -> ChannelLayer:

@@ -11,7 +11,7 @@ from chanx.core._capture import CapturedEvent, EventCapture
 
 @contextlib.contextmanager
 def capture_broadcast_events(*, suppress: bool = False) -> Iterator[EventCapture]:
-    """Record every event any consumer class sends while the block runs.
+    """Record every event a consumer class or :mod:`chanx.core.events` sends in the block.
 
     Args:
         suppress: Record without delivering (for unit tests of code that sends events).
