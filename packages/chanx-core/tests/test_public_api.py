@@ -80,6 +80,7 @@ EXPECTED_ALL: dict[str, list[str]] = {
         "snake_keys",
     ],
     "chanx.core.events": [
+        "EventLayer",
         "broadcast_event",
         "broadcast_event_sync",
         "send_event",

@@ -23,20 +23,33 @@ None.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, Protocol
 
 from asgiref.sync import async_to_sync
 
 from chanx.core import _capture
 from chanx.core._events import event_payload
 from chanx.core._groups import group_names
-from chanx.core._protocols import ChannelLayer
 from chanx.messages import BaseMessage
 
-__all__ = ["broadcast_event", "broadcast_event_sync", "send_event", "send_event_sync"]
+__all__ = ["EventLayer", "broadcast_event", "broadcast_event_sync", "send_event", "send_event_sync"]
+
+
+class EventLayer(Protocol):
+    """The part of a channel layer that publishing needs: Channels' and fast-channels' layers.
+
+    Narrower than :class:`chanx.core.layers.ChannelLayer`, which a consumer needs to receive.
+    """
+
+    async def send(self, channel: str, message: dict[str, Any], /) -> None:
+        """Send a message to one channel."""
+
+    async def group_send(self, group: str, message: dict[str, Any], /) -> None:
+        """Send a message to every channel of a group."""
 
 
 async def broadcast_event(
-    event: BaseMessage, groups: str | Sequence[str], *, layer: ChannelLayer
+    event: BaseMessage, groups: str | Sequence[str], *, layer: EventLayer
 ) -> None:
     """Send a server-side event to every connection in the groups.
 
@@ -57,7 +70,7 @@ async def broadcast_event(
         await layer.group_send(group, {**payload, "group": group})
 
 
-async def send_event(event: BaseMessage, channel_name: str, *, layer: ChannelLayer) -> None:
+async def send_event(event: BaseMessage, channel_name: str, *, layer: EventLayer) -> None:
     """Send a server-side event to one connection.
 
     Args:
@@ -73,7 +86,7 @@ async def send_event(event: BaseMessage, channel_name: str, *, layer: ChannelLay
 
 
 def broadcast_event_sync(
-    event: BaseMessage, groups: str | Sequence[str], *, layer: ChannelLayer
+    event: BaseMessage, groups: str | Sequence[str], *, layer: EventLayer
 ) -> None:
     """:func:`broadcast_event` for synchronous code: Celery tasks, scripts, sync views.
 
@@ -82,7 +95,7 @@ def broadcast_event_sync(
     async_to_sync(broadcast_event)(event, groups, layer=layer)
 
 
-def send_event_sync(event: BaseMessage, channel_name: str, *, layer: ChannelLayer) -> None:
+def send_event_sync(event: BaseMessage, channel_name: str, *, layer: EventLayer) -> None:
     """:func:`send_event` for synchronous code: Celery tasks, scripts, sync views.
 
     Not for code already running in an event loop: await :func:`send_event` there.
