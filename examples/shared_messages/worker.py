@@ -1,15 +1,17 @@
 """Escalate a ticket from a plain script: both services' watchers hear it through Redis.
 
-The worker is neither web server: it builds the shared ``EscalateTicketEvent`` and hands it to
-each service's consumer class with ``broadcast_event_sync``, which publishes it on that
+The worker is neither web server and imports neither service's consumers: it builds the shared
+``EscalateTicketEvent`` and publishes it with ``chanx.core.events.broadcast_event_sync`` on each
 service's Redis channel layer. Every process watching the ticket then runs its
-``@event_handler`` and sends ``ticket_escalated`` to its clients::
+``@event_handler`` and sends ``ticket_escalated`` to its clients. Sending to the FastAPI
+service takes ``chanx-core``, ``ticket-messages`` and ``fast-channels[redis]``, not FastAPI;
+sending to the Django service reads the layer from the project's Django settings::
 
     python worker.py T-1 "the customer called twice" --level urgent
     python worker.py T-1 "only the Django watchers" --to django
 
 It reads the same ``REDIS_URL``, ``FASTAPI_LAYER_PREFIX`` and ``DJANGO_LAYER_PREFIX`` as the
-services, and imports the services from their folders beside it.
+services, and imports their layer settings from the folders beside it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from typing import get_args
 from pydantic import ValidationError
 from ticket_messages import EscalateTicketEvent, Escalation, EscalationLevel, ticket_group
 
+from chanx.core.events import broadcast_event_sync
+
 HERE = Path(__file__).resolve().parent
 SERVICE_FOLDERS = (HERE / "fastapi_service", HERE / "django_service")
 """The services are folders, not installed packages: the worker imports them from here."""
@@ -35,12 +39,12 @@ def send_to_fastapi(event: EscalateTicketEvent) -> None:
     Args:
         event: The escalation to announce.
     """
-    # Imported here, like the Django side: `--to django` needs neither FastAPI nor its layer.
-    from ticket_api.consumers import TicketConsumer
+    # Imported here, like the Django side: `--to django` needs neither service's layer.
+    # ticket_api.settings imports fast-channels' Redis layer and nothing of FastAPI.
     from ticket_api.settings import configure_channel_layer
 
-    configure_channel_layer()
-    TicketConsumer.broadcast_event_sync(event, groups=[ticket_group(event.payload.ticket_id)])
+    layer = configure_channel_layer()
+    broadcast_event_sync(event, ticket_group(event.payload.ticket_id), layer=layer)
 
 
 def send_to_django(event: EscalateTicketEvent) -> None:
@@ -51,12 +55,13 @@ def send_to_django(event: EscalateTicketEvent) -> None:
     """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ticket_site.settings")
     import django
+    from channels.layers import get_channel_layer
 
-    # The consumer module needs Django's settings (its layer is CHANNEL_LAYERS["default"]).
+    # The layer is the service's CHANNEL_LAYERS["default"], read from its Django settings.
     django.setup()
-    from ticket_desk.consumers import TicketConsumer
-
-    TicketConsumer.broadcast_event_sync(event, groups=[ticket_group(event.payload.ticket_id)])
+    layer = get_channel_layer()
+    assert layer is not None, "ticket_site.settings configures CHANNEL_LAYERS"
+    broadcast_event_sync(event, ticket_group(event.payload.ticket_id), layer=layer)
 
 
 SENDERS: dict[str, Callable[[EscalateTicketEvent], None]] = {

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from chanx.messages import BaseMessage
+from chanx.messages import BaseMessage, ErrorMessage, MessageUnion, PongMessage
 
 NAME_PATTERN = r"^[A-Za-z0-9_-]{1,40}$"
 """Room names and job ids: letters, digits, ``_`` and ``-``, so they fit a group name."""
@@ -198,3 +198,15 @@ class JobDoneMessage(BaseMessage):
 
 JobEvent = JobProgressEvent | JobDoneEvent
 """The events a job watcher handles."""
+
+
+# ---------------------------------------------------------------------------- clients
+RoomReply = (
+    ChatNotificationMessage | MemberJoinedMessage | AnnouncementMessage | PongMessage | ErrorMessage
+)
+"""Any frame a chat room sends to a client."""
+
+ROOM_REPLIES: MessageUnion[RoomReply] = MessageUnion(
+    ChatNotificationMessage, MemberJoinedMessage, AnnouncementMessage, PongMessage, ErrorMessage
+)
+"""Parses what a chat room sends, for Python clients: ``ROOM_REPLIES.parse_json(text)``."""

@@ -268,6 +268,36 @@ def test_worker_event_reaches_watchers_of_both_services(
         assert escalation_received(watching[name]) == [expected], name
 
 
+def test_the_worker_sends_to_fastapi_without_importing_a_web_framework(
+    services: dict[str, Service],
+    layer_env: dict[str, str],
+    watchers: Watch,
+) -> None:
+    """Escalating in the FastAPI service loads its layer, not FastAPI and no Chanx adapter."""
+    ticket_id = new_ticket()
+    watcher = watchers(services["fastapi"], ticket_id, layer_env)
+    # Run the worker as __main__, then list what it imported.
+    probe = (
+        "import json, runpy, sys; sys.argv = sys.argv[1:]; "
+        "runpy.run_path(sys.argv[0], run_name='__main__'); "
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    done = run_command(
+        [sys.executable, "-c", probe, str(WORKER), ticket_id, "lean", "--to", "fastapi"],
+        layer_env,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    sent, modules = done.stdout.splitlines()
+    assert sent == f"sent escalate_ticket for ticket {ticket_id} to fastapi"
+    loaded = set(json.loads(modules))
+    assert {"chanx.core.events", "fast_channels.layers.redis"} <= loaded
+    assert not {name.split(".")[0] for name in loaded} & WEB_FRAMEWORKS - {"fast_channels"}
+    assert not {name for name in loaded if name.startswith("chanx.ext")}
+    assert escalation_received(watcher) == [
+        {"ticket_id": ticket_id, "level": "high", "reason": "lean"}
+    ]
+
+
 def test_worker_reaches_only_the_services_it_is_told_to(
     services: dict[str, Service],
     layer_env: dict[str, str],
