@@ -57,6 +57,7 @@ EXPECTED_ALL: dict[str, list[str]] = {
         "PermissionCheck",
         "RATE_LIMIT_CLOSE_CODE",
         "RateLimit",
+        "SETUP_FAILED_CLOSE_CODE",
         "SLOW_CLIENT_CLOSE_CODE",
     ],
     "chanx.core.settings": [

@@ -13,6 +13,11 @@ from typing import Final
 LAYER_MISSING_CLOSE_CODE: Final = 1011
 """The consumer needs a channel layer and the server has none (a misconfigured server)."""
 
+SETUP_FAILED_CLOSE_CODE: Final = 1011
+"""Setting the connection up raised: joining a group (a name the layer refuses, say) or the
+application's ``post_authentication``. The server logs ``chanx.connect.failed`` with the
+traceback; the client sees only the code."""
+
 SLOW_CLIENT_CLOSE_CODE: Final = 1013
 """The client stopped reading while ``max_outbound_messages`` frames waited for it."""
 
@@ -28,7 +33,10 @@ AUTH_CLOSE_CODE_BASE: Final = 4000
 any other status an authenticator returns (a throttled one 4429)."""
 
 CLOSE_CODES: Final[Mapping[int, str]] = {
-    1011: "The server has no channel layer for a consumer that needs one.",
+    1011: (
+        "The server could not set the connection up: it has no channel layer for a consumer "
+        "that needs one, or joining a group or post_authentication raised (see its log)."
+    ),
     1013: "The client stopped reading while max_outbound_messages frames waited for it.",
     4401: "Authentication failed: no or invalid credentials.",
     4403: "Authentication failed: the credentials do not allow this connection.",

@@ -29,13 +29,14 @@ from chanx.core._codes import (
     IDLE_CLOSE_CODE,
     LAYER_MISSING_CLOSE_CODE,
     RATE_LIMIT_CLOSE_CODE,
+    SETUP_FAILED_CLOSE_CODE,
     SLOW_CLIENT_CLOSE_CODE,
 )
 from chanx.core._config import ConsumerConfig
 from chanx.core._consumer_base import ReceiveEvent
 from chanx.core._dispatch import Dispatcher
 from chanx.core._events import EVENT_TYPE, EventsMixin
-from chanx.core._groups import BROADCAST_TYPE, GroupsMixin
+from chanx.core._groups import BROADCAST_TYPE, GroupsMixin, group_names
 from chanx.core._guards import Guard
 from chanx.core._handlers import HandlerFunction, collect_handlers
 from chanx.core._handshake import Handshake
@@ -151,7 +152,7 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
         cls = type(self)
         config = self._chanx_config = cls.chanx_config()
         self._chanx_route_table = cls.chanx_routes()
-        self.groups = list(getattr(cls, "groups", None) or ())
+        self.groups = list(group_names(None, getattr(cls, "groups", None) or ()))
         self.user = None
         self.obj = None
         self.authenticator = None
@@ -193,8 +194,12 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
                 await self.close(LAYER_MISSING_CLOSE_CODE)
                 return
             hub = self._chanx_group_hub()
-            for group in self.groups:
-                await hub.join(group, self)
+            try:
+                for group in self.groups:
+                    await hub.join(group, self)
+            except Exception:
+                await self._chanx_setup_failed("joining the groups")
+                return
         dispatcher = Dispatcher(
             config.max_concurrent_handlers,
             config.max_pending_messages,
@@ -208,7 +213,20 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
             task.add_done_callback(dispatcher.cancel_running)
         self._chanx_arm_limits(config)
         self._chanx_ready = True
-        await self.post_authentication()
+        try:
+            await self.post_authentication()
+        except Exception:
+            await self._chanx_setup_failed("post_authentication")
+
+    async def _chanx_setup_failed(self, step: str) -> None:
+        """Log why a connection could not be set up and close it with 1011."""
+        logger.exception(
+            "chanx.connect.failed",
+            step=step,
+            groups=list(self.groups),
+            detail="the connection is closed with 1011; the client sees no traceback",
+        )
+        await self.close(SETUP_FAILED_CLOSE_CODE)
 
     def _chanx_arm_limits(self, config: ConsumerConfig) -> None:
         now = time.monotonic()

@@ -19,13 +19,16 @@ BROADCAST_TYPE = "chanx.broadcast"
 """The channel-layer message type of a group broadcast."""
 
 
-def group_names(groups: str | Sequence[str] | None, default: Sequence[str]) -> tuple[str, ...]:
+def group_names(
+    groups: str | Sequence[str] | None, default: str | Sequence[str]
+) -> tuple[str, ...]:
     """Return the target groups: one name, several, or ``default`` when None.
 
-    A single string is one group; iterating it would target a group per character.
+    A single string, in ``groups`` or in ``default`` (a class's ``groups = "lobby"``), is one
+    group; iterating it would target a group per character.
     """
     if groups is None:
-        return tuple(default)
+        return (default,) if isinstance(default, str) else tuple(default)
     if isinstance(groups, str):
         return (groups,)
     return tuple(groups)

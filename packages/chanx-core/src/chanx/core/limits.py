@@ -6,6 +6,7 @@ from chanx.core._codes import (
     IDLE_CLOSE_CODE,
     LAYER_MISSING_CLOSE_CODE,
     RATE_LIMIT_CLOSE_CODE,
+    SETUP_FAILED_CLOSE_CODE,
     SLOW_CLIENT_CLOSE_CODE,
 )
 from chanx.core._guards import Permission, PermissionCheck
@@ -17,6 +18,7 @@ __all__ = [
     "IDLE_CLOSE_CODE",
     "LAYER_MISSING_CLOSE_CODE",
     "RATE_LIMIT_CLOSE_CODE",
+    "SETUP_FAILED_CLOSE_CODE",
     "SLOW_CLIENT_CLOSE_CODE",
     "Permission",
     "PermissionCheck",
