@@ -10,7 +10,10 @@ Sessions:
                    official @asyncapi/parser (node and npm)
     asyncapi_browser   the AsyncAPI docs page rendered in headless Chromium
     docs           the documentation site, built by mkdocs in strict mode
-    examples       the shared_messages example: two services, a worker and a client, on Redis
+    examples       every example as real processes: the demo's typed client, django_chat's README
+                   followed against daphne, shared_messages' services, worker and client on Redis
+    newcomer       the README's demo command, started as a newcomer would, used in headless
+                   Chromium: two tabs chat, the AsyncAPI docs page shows the chat channel
     demo           the FastAPI chat example served on 127.0.0.1:8000 (not run by default)
     bench          the benchmark suite in bench/, results in bench/results/ (not run by default)
     soak           thousands of connections per server; resources back to baseline (not default)
@@ -20,6 +23,7 @@ Run ``nox -l`` for the list and ``nox -s <name>`` for one session.
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import sys
@@ -46,6 +50,7 @@ nox.options.sessions = [
     "asyncapi_browser",
     "docs",
     "examples",
+    "newcomer",
 ]
 
 CODE_DISTS = [dist for dist in DISTS if dist.portion is not None]
@@ -59,7 +64,8 @@ EXTRA_TEST_REQUIREMENTS: dict[str, list[str]] = {
     "chanx-django": ["pytest-django>=4.9"],
 }
 
-DOC_PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs").glob("*.md"))
+DOC_PAGES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs").rglob("*.md"))
+"""Every page of the docs site, subfolders included: their Python blocks are type-checked."""
 
 _WHEELHOUSE: Path | None = None
 
@@ -134,6 +140,9 @@ def typecheck(session: nox.Session) -> None:
         "redis>=5",
     )
     install_wheels(session, *pinned(*(dist.name for dist in CODE_DISTS)))
+    # Layers and a job queue the docs' and examples' code uses (a worker on fast-channels'
+    # Redis layer, the FastAPI example's arq jobs).
+    session.install("arq>=0.26", "fast-channels[redis]>=1.1", "channels-redis>=4.2")
     sources = [str(dist.folder / "src") for dist in CODE_DISTS]
     session.run("mypy", *sources, "scripts", "noxfile.py")
     # The README's and the docs' code blocks are type-checked like any module.
@@ -179,13 +188,23 @@ def typecheck(session: nox.Session) -> None:
         env={"MYPYPATH": os.pathsep.join(sources)},
     )
     fastapi_chat = ROOT / "examples" / "fastapi_chat"
-    session.install("arq>=0.26", "fast-channels[redis]>=1.1")  # the example's job queue, layers
     session.run(
         "mypy",
         str(fastapi_chat / "fastapi_chat"),
+        str(fastapi_chat / "client.py"),
         "--cache-dir",
         str(Path(session.create_tmp()) / "mypy-fastapi_chat"),
         env={"MYPYPATH": os.pathsep.join([*sources, str(fastapi_chat)])},
+    )
+    # The example's tests; the newcomer ones drive the demo with httpx and a browser with
+    # Playwright.
+    session.install("playwright>=1.48")
+    session.run(
+        "mypy",
+        str(NEWCOMER_TESTS),
+        "--cache-dir",
+        str(Path(session.create_tmp()) / "mypy-fastapi_chat-tests"),
+        env={"MYPYPATH": os.pathsep.join([*sources, str(DEMO_APP_DIR), str(NEWCOMER_TESTS)])},
     )
     # The cross-package tests, a folder at a time: their test modules share names by design,
     # and each folder's server apps are imported by bare name from MYPYPATH.
@@ -198,6 +217,7 @@ def typecheck(session: nox.Session) -> None:
         ("django", [str(it / "django")], [it / "django", it / "django" / "support"]),
         ("soak", [str(it / "soak")], [it / "soak", it / "soak" / "apps"]),
         ("repo", [str(it / "repo")], [it / "repo"]),
+        ("docs", [str(it / "docs")], [it / "docs"]),
         ("packaging", [str(it / "packaging")], [it / "packaging"]),
     ):
         session.run(
@@ -338,9 +358,8 @@ def asyncapi_validate(session: nox.Session) -> None:
     validate_asyncapi(session, documents, ASYNCAPI_TESTS / "golden")
 
 
-@nox.session
-def asyncapi_browser(session: nox.Session) -> None:
-    """Render the AsyncAPI docs page in headless Chromium, its npm assets served on loopback."""
+def find_chromium(session: nox.Session) -> str | None:
+    """Return Debian's chromium, installing it with apt-get (as root) when it is missing."""
     chromium = shutil.which("chromium")
     if chromium is None and shutil.which("apt-get") and os.geteuid() == 0:
         apt_env = {"DEBIAN_FRONTEND": "noninteractive"}
@@ -356,13 +375,16 @@ def asyncapi_browser(session: nox.Session) -> None:
             success_codes=[0, 100],
         )
         chromium = shutil.which("chromium")
-    if chromium is None:
-        unavailable(session, "Debian's chromium is missing and apt-get (as root) cannot add it")
+    return chromium
+
+
+def unpack_react_component(session: nox.Session, react_version: str) -> Path | None:
+    """Fetch ``@asyncapi/react-component`` with ``npm pack``; return its unpacked folder.
+
+    Returns None when npm is missing or cannot fetch that version.
+    """
     if not shutil.which("npm"):
-        unavailable(session, "npm is needed to fetch @asyncapi/react-component")
-    install_wheels(session, *pinned("chanx-asyncapi"), *TEST_REQUIREMENTS)
-    pin = "from chanx.asyncapi import REACT_COMPONENT_VERSION; print(REACT_COMPONENT_VERSION)"
-    react_version = str(session.run("python", "-c", pin, silent=True)).strip()
+        return None
     work = Path(tempfile.mkdtemp(prefix="chanx-asyncapi-react-"))
     session.run(
         "npm",
@@ -376,9 +398,26 @@ def asyncapi_browser(session: nox.Session) -> None:
     )
     tarballs = sorted(work.glob("*.tgz"))
     if not tarballs:
-        unavailable(session, f"npm could not fetch @asyncapi/react-component@{react_version}")
+        return None
     with tarfile.open(tarballs[0]) as archive:
         archive.extractall(work, filter="data")
+    return work / "package"
+
+
+@nox.session
+def asyncapi_browser(session: nox.Session) -> None:
+    """Render the AsyncAPI docs page in headless Chromium, its npm assets served on loopback."""
+    chromium = find_chromium(session)
+    if chromium is None:
+        unavailable(session, "Debian's chromium is missing and apt-get (as root) cannot add it")
+    if not shutil.which("npm"):
+        unavailable(session, "npm is needed to fetch @asyncapi/react-component")
+    install_wheels(session, *pinned("chanx-asyncapi"), *TEST_REQUIREMENTS)
+    pin = "from chanx.asyncapi import REACT_COMPONENT_VERSION; print(REACT_COMPONENT_VERSION)"
+    react_version = str(session.run("python", "-c", pin, silent=True)).strip()
+    react_dir = unpack_react_component(session, react_version)
+    if react_dir is None:
+        unavailable(session, f"npm could not fetch @asyncapi/react-component@{react_version}")
     session.run(
         "pytest",
         str(ASYNCAPI_TESTS / "test_browser.py"),
@@ -386,7 +425,7 @@ def asyncapi_browser(session: nox.Session) -> None:
         "no:cacheprovider",
         *session.posargs,
         env={
-            "CHANX_ASYNCAPI_REACT_DIR": str(work / "package"),
+            "CHANX_ASYNCAPI_REACT_DIR": str(react_dir),
             "CHANX_ASYNCAPI_REQUIRE_BROWSER": "1",
             "CHANX_CHROMIUM": str(chromium),
         },
@@ -394,16 +433,26 @@ def asyncapi_browser(session: nox.Session) -> None:
 
 
 SHARED_MESSAGES = ROOT / "examples" / "shared_messages"
-# The shared_messages tests' servers, client and Redis cleanup, beyond the workspace's wheels.
-EXAMPLE_REQUIREMENTS = ["uvicorn>=0.30", "daphne>=4.1", "websockets>=13", "redis>=5"]
+# The examples' servers, clients, HTTP calls and Redis cleanup, beyond the workspace's wheels.
+EXAMPLE_REQUIREMENTS = [
+    "uvicorn>=0.30",
+    "daphne>=4.1",
+    "websockets>=13",
+    "redis>=5",
+    "httpx>=0.27",
+    "arq>=0.26",
+]
 
 
 @nox.session
 def examples(session: nox.Session) -> None:
-    """The shared_messages example on the built wheels: its tests, then mypy strict.
+    """Every example on the built wheels, as real processes, then mypy strict on shared_messages.
 
-    Its message package is installed from its folder as a user would (built, not editable);
-    the tests run both services, the worker and the client as processes on Redis.
+    - fastapi_chat: its typed ``client.py`` against the app under uvicorn (the browser path is
+      the ``newcomer`` session's);
+    - django_chat: its README followed step by step against daphne, client script included;
+    - shared_messages: its message package installed from its folder as a user would (built,
+      not editable); both services, the worker and the client on Redis.
     """
     install_wheels(
         session,
@@ -416,7 +465,13 @@ def examples(session: nox.Session) -> None:
         str(SHARED_MESSAGES / "ticket-messages"),
     )
     session.run(
-        "pytest", str(SHARED_MESSAGES / "tests"), "-p", "no:cacheprovider", *session.posargs
+        "pytest",
+        str(DEMO_APP_DIR / "tests" / "test_client.py"),
+        str(ROOT / "examples" / "django_chat" / "tests"),
+        str(SHARED_MESSAGES / "tests"),
+        "-p",
+        "no:cacheprovider",
+        *session.posargs,
     )
     session.install("mypy>=1.13")
     roots = [
@@ -510,6 +565,74 @@ def demo(session: nox.Session) -> None:
         "127.0.0.1",
         "--port",
         port,
+    )
+
+
+NEWCOMER_TESTS = DEMO_APP_DIR / "tests"
+"""The example's tests; the newcomer session runs only its own module in there."""
+NEWCOMER_REQUIREMENTS = [
+    "pytest>=8.3",
+    # The workspace's pytest settings name pytest-asyncio's options: --strict-config rejects
+    # them unless the plugin is installed.
+    "pytest-asyncio>=0.24",
+    "httpx>=0.27",
+    # Only the Python API and its driver: the browser is Debian's chromium, never a download.
+    "playwright>=1.48",
+]
+REACT_COMPONENT_PIN = (
+    ROOT / "packages" / "chanx-asyncapi" / "src" / "chanx" / "asyncapi" / "_page.py"
+)
+
+
+def react_component_version() -> str:
+    """Read ``REACT_COMPONENT_VERSION`` from chanx-asyncapi's source, without importing it."""
+    for node in ast.parse(REACT_COMPONENT_PIN.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "REACT_COMPONENT_VERSION"
+            for target in node.targets
+        ):
+            return str(ast.literal_eval(node.value))
+    raise LookupError(f"no REACT_COMPONENT_VERSION = ... in {REACT_COMPONENT_PIN}")
+
+
+@nox.session
+def newcomer(session: nox.Session) -> None:
+    """The README's demo command, started as a newcomer would, then used in headless Chromium.
+
+    The tests take ``python3 scripts/run_nox.py -s demo`` from README.md and run it from the
+    repository root on a free port, with this session's virtualenv off ``PATH`` (so the nested
+    nox builds the demo's environment as in a user's shell); they check that it answers, chat
+    between two tabs and find the chat channel on the AsyncAPI docs page. Chromium is Debian's
+    (apt-get adds it when run as root) and the docs page's CDN files come from ``npm pack``;
+    without them the browser test skips loudly, and under ``CI=true`` it fails. No wheel of
+    ours is installed here: the tests import nothing from chanx, the nested demo session
+    installs its own.
+    """
+    session.install(*NEWCOMER_REQUIREMENTS)
+    ci = os.environ.get("CI", "").lower() == "true"
+    env = {"CHANX_REQUIRE_BROWSER": "1"} if ci else {}
+    required = ci or os.environ.get("CHANX_REQUIRE_BROWSER", "") not in ("", "0")
+    chromium = find_chromium(session)
+    if chromium is not None:
+        env["CHANX_CHROMIUM"] = chromium
+    react_version = react_component_version()
+    react_dir = unpack_react_component(session, react_version)
+    if react_dir is not None:
+        env["CHANX_ASYNCAPI_REACT_DIR"] = str(react_dir)
+    if chromium is None or react_dir is None:
+        banner = "!" * 78
+        session.warn(
+            f"{banner}\nno chromium (apt-get install chromium) or no npm to fetch "
+            f"@asyncapi/react-component@{react_version}: the browser test will "
+            f"{'fail (it is required)' if required else 'skip'}\n{banner}"
+        )
+    session.run(
+        "pytest",
+        str(NEWCOMER_TESTS / "test_newcomer.py"),
+        "-p",
+        "no:cacheprovider",
+        *session.posargs,
+        env=env,
     )
 
 
