@@ -10,7 +10,8 @@ import structlog
 from chanx_core_host import HostConsumer, HostFramework, MemoryLayer
 
 from chanx.core.decorators import event_handler, ws_handler
-from chanx.core.testing import WebsocketCommunicator
+from chanx.core.events import broadcast_event, broadcast_event_sync, send_event, send_event_sync
+from chanx.core.testing import CapturedEvent, WebsocketCommunicator, capture_broadcast_events
 from chanx.core.websocket import ChannelLayerMissingError
 from chanx.messages import BaseMessage, PingMessage, PongMessage
 
@@ -219,3 +220,91 @@ async def test_sending_events_without_a_layer_raises_channel_layer_missing() -> 
         await LonelyConsumer.broadcast_event(GreetEvent(payload="x"), groups=["town"])
     with pytest.raises(ChannelLayerMissingError):
         await LonelyConsumer.send_event(GreetEvent(payload="x"), "specific.0")
+
+
+# ------------------------------------------------- chanx.core.events, no consumer class
+async def test_broadcast_event_reaches_every_member_through_the_given_layer(
+    layer: MemoryLayer,
+) -> None:
+    """Each member runs its @event_handler, as for the consumer's own broadcast_event."""
+    async with connect("ann") as ann, connect("bob") as bob:
+        await broadcast_event(GreetEvent(payload="v2 live"), ["town"], layer=layer)
+        assert await ann.receive_json() == greeting("v2 live, ann")
+        assert await bob.receive_json() == greeting("v2 live, bob")
+
+
+async def test_it_publishes_what_the_consumer_classmethod_publishes(layer: MemoryLayer) -> None:
+    """The layer message is the same, so consumers cannot tell who sent an event."""
+    event = GreetEvent(payload="same")
+    async with connect("ann") as ann:
+        layer.sent.clear()
+        await EventConsumer.broadcast_event(event, groups="town")
+        await broadcast_event(event, "town", layer=layer)
+        assert await ann.receive_json() == greeting("same, ann")
+        assert await ann.receive_json() == greeting("same, ann")
+    from_class, from_function = layer.sent
+    assert from_class == from_function
+    assert from_function[1]["group"] == "town"
+
+
+async def test_the_function_takes_a_single_group_name_as_one_group(layer: MemoryLayer) -> None:
+    """``"town"`` targets the group town, never groups t, o, w and n."""
+    async with connect("ann") as ann:
+        layer.sent.clear()
+        await broadcast_event(GreetEvent(payload="one"), "town", layer=layer)
+        assert await ann.receive_json() == greeting("one, ann")
+    assert [message["group"] for _, message in layer.sent] == ["town"]
+
+
+async def test_the_send_event_function_reaches_one_connection(layer: MemoryLayer) -> None:
+    """send_event delivers to the named channel and nobody else."""
+    async with connect("ann") as ann, connect("bob") as bob:
+        await send_event(GreetEvent(payload="psst"), await channel_of(bob), layer=layer)
+        assert await bob.receive_json() == greeting("psst, bob")
+        assert await ann.receive_nothing()
+
+
+async def test_the_sync_forms_work_from_a_worker_thread(layer: MemoryLayer) -> None:
+    """A Celery task or a script calls the sync forms from a thread with no running loop."""
+    asyncio.get_running_loop().set_debug(True)  # fail on any non-thread-safe loop access
+    async with connect("ann") as ann:
+        channel = await channel_of(ann)
+        await asyncio.wait_for(
+            asyncio.to_thread(
+                broadcast_event_sync, GreetEvent(payload="all"), ["town"], layer=layer
+            ),
+            TIMEOUT,
+        )
+        assert await ann.receive_json() == greeting("all, ann")
+        await asyncio.wait_for(
+            asyncio.to_thread(send_event_sync, GreetEvent(payload="one"), channel, layer=layer),
+            TIMEOUT,
+        )
+        assert await ann.receive_json() == greeting("one, ann")
+
+
+async def test_an_event_the_consumer_does_not_accept_is_logged_by_the_receiver(
+    layer: MemoryLayer,
+) -> None:
+    """Nothing checks the event before it is published; the consumer logs and drops it."""
+    async with connect("ann") as ann:
+        with structlog.testing.capture_logs() as logs:
+            await broadcast_event(StrayEvent(), ["town"], layer=layer)
+            assert await ann.receive_nothing()
+        assert [log["event"] for log in logs] == ["chanx.event.invalid"]
+        await broadcast_event(GreetEvent(payload="still here"), ["town"], layer=layer)
+        assert await ann.receive_json() == greeting("still here, ann")
+
+
+async def test_capture_records_them_without_a_consumer_class(layer: MemoryLayer) -> None:
+    """A test of a worker sees its events, with no consumer, and suppresses delivery."""
+    async with connect("ann") as ann:
+        channel = await channel_of(ann)
+        with capture_broadcast_events(suppress=True) as captured:
+            await broadcast_event(GreetEvent(payload="a"), ["town", "hall"], layer=layer)
+            await send_event(GreetEvent(payload="b"), channel, layer=layer)
+        assert captured.events == [
+            CapturedEvent(None, GreetEvent(payload="a"), groups=("town", "hall")),
+            CapturedEvent(None, GreetEvent(payload="b"), channel_name=channel),
+        ]
+        assert await ann.receive_nothing()
