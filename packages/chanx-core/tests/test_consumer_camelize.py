@@ -8,6 +8,7 @@ import structlog
 from chanx_core_host import HostConsumer
 from pydantic import BaseModel
 
+from chanx.core import RateLimit
 from chanx.core.decorators import event_handler, ws_handler
 from chanx.core.testing import WebsocketCommunicator
 from chanx.messages import BaseMessage
@@ -202,3 +203,36 @@ async def test_a_lone_surrogate_escape_is_refused_as_in_snake_case() -> None:
             "action": "news_posted",
             "payload": {"newsTitle": "\U0001f600"},
         }
+
+
+class GuardedMessage(BaseMessage):
+    action: Literal["guarded_action"] = "guarded_action"
+
+
+def nobody(consumer: object, message: object) -> bool:
+    return False
+
+
+class GuardedCamelConsumer(HostConsumer):
+    camelize = True
+    rate_limit = RateLimit(rate=0.001, burst=1)
+
+    @ws_handler(permissions=[nobody])
+    async def guarded(self, message: GuardedMessage) -> None:
+        raise AssertionError  # never runs: the permission refuses every frame
+
+
+async def test_chanx_error_frames_camelize_their_status_code_too() -> None:
+    """The permission and rate-limit error frames say ``statusCode``, like every other key."""
+    consumer = GuardedCamelConsumer
+    async with WebsocketCommunicator(consumer.as_asgi(), "/ws", consumer=consumer) as ws:
+        await ws.send_json({"action": "guarded_action"})
+        denied = await ws.receive_json()
+        assert denied["payload"] == {
+            "detail": "Permission denied for guarded_action",
+            "statusCode": 403,
+        }
+        await ws.send_json({"action": "guarded_action"})
+        limited = await ws.receive_json()
+        assert limited["payload"]["statusCode"] == 429
+        assert "status_code" not in limited["payload"]

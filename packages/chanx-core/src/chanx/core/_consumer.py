@@ -434,7 +434,7 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
             self._chanx_ready = False
             await self._chanx_close_quietly(RATE_LIMIT_CLOSE_CODE)
             return
-        frame = rate_limited_frame(bucket.limit.describe(), action)
+        frame = rate_limited_frame(bucket.limit.describe(), action, self._chanx_config.camelize)
         if action is not None:
             await self._chanx_send_text(frame)  # already in the dispatcher's order
             return
@@ -667,7 +667,9 @@ class ChanxWebsocketMixin(GroupsMixin[ReceiveEvent], EventsMixin[ReceiveEvent]):
             return False
         if not allowed:
             logger.info("chanx.permission.denied", action=action, handler=guard.handler)
-            await self._chanx_send_text(permission_denied_frame(action))
+            await self._chanx_send_text(
+                permission_denied_frame(action, self._chanx_config.camelize)
+            )
         return allowed
 
     async def _chanx_complete(self, config: ConsumerConfig) -> None:

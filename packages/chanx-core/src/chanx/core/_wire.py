@@ -49,20 +49,30 @@ def message_too_large_frame(limit: int) -> str:
     return error_frame(f"Message too large: the limit is {limit} bytes (max_message_size)")
 
 
-def rate_limited_frame(described: str, action: str | None) -> str:
+def _status(code: int, camelize: bool) -> dict[str, int]:
+    return {"statusCode" if camelize else "status_code": code}
+
+
+def rate_limited_frame(described: str, action: str | None, camelize: bool = False) -> str:
     """Return the ``error`` frame for a frame over a rate limit.
 
     Args:
         described: The limit in words (:meth:`~chanx.core.RateLimit.describe`).
         action: The handler's action for a handler's own limit, None for the connection's.
+        camelize: Whether the consumer's keys are camelCase on the wire (``statusCode``).
     """
     where = f"rate_limit of {action}" if action else "rate_limit"
-    return error_frame(f"Rate limit exceeded: {described} ({where})", status_code=429)
+    return error_frame(f"Rate limit exceeded: {described} ({where})", **_status(429, camelize))
 
 
-def permission_denied_frame(action: str) -> str:
-    """Return the ``error`` frame for a frame a handler's permissions refused."""
-    return error_frame(f"Permission denied for {action}", status_code=403)
+def permission_denied_frame(action: str, camelize: bool = False) -> str:
+    """Return the ``error`` frame for a frame a handler's permissions refused.
+
+    Args:
+        action: The refused frame's action.
+        camelize: Whether the consumer's keys are camelCase on the wire (``statusCode``).
+    """
+    return error_frame(f"Permission denied for {action}", **_status(403, camelize))
 
 
 INVALID_JSON_FRAME: Final = error_frame(INVALID_JSON_DETAIL)
