@@ -3,14 +3,18 @@
 The tests install nothing: they run in the current environment, which must hold Chanx with
 both adapters, uvicorn, daphne, websockets, redis and the example's ``ticket-messages``
 package. Redis is ``REDIS_URL`` or the machine's on 127.0.0.1:6379; when none answers the
-tests that need it are skipped with a banner, or fail under ``CI=true``.
+tests start a ``redis-server`` of their own, and without one they are skipped with a banner,
+or fail under ``CI=true``.
 """
 
 from __future__ import annotations
 
 import importlib.metadata
 import os
+import shutil
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +26,7 @@ from shared_messages_it import (
     PACKAGE,
     PACKAGE_NAME,
     Service,
+    free_port,
     layer_environment,
     redis_answers,
     start_services,
@@ -40,12 +45,39 @@ def package_installed() -> None:
 
 
 @pytest.fixture(scope="session")
-def redis_url() -> str:
-    """The Redis the services' channel layers use."""
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The Redis the services' channel layers use.
+
+    ``REDIS_URL`` or the machine's on 127.0.0.1:6379 when it answers; otherwise a
+    ``redis-server`` this run starts on a free port and stops at the end; otherwise skipped
+    loudly (failed under ``CI=true``).
+    """
     url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
-    if not redis_answers(url):
-        unavailable(f"no Redis answers at {url}; the services' channel layers need one")
-    return url
+    if redis_answers(url):
+        yield url
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        unavailable(f"no Redis answers at {url} and redis-server is not installed")
+        return  # unavailable() skips or fails; this line is never reached
+    port = free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen(
+        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--dir", str(workdir)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        own = f"redis://127.0.0.1:{port}/0"
+        deadline = time.monotonic() + 10
+        while not redis_answers(own):
+            if server.poll() is not None or time.monotonic() > deadline:
+                unavailable(f"no Redis answers at {url}, and redis-server would not start")
+            time.sleep(0.1)
+        yield own
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 @pytest.fixture(scope="module")
