@@ -4,6 +4,9 @@ The ``demo`` fixture reads the demo command from the first ``bash`` block of ``R
 runs it from the repository root, in a shell-like environment: the virtualenv of the nox session
 running these tests is taken off ``PATH``, so the nested nox finds the same ``python3`` a user's
 shell would and builds its own environment.
+
+The ``app_server`` fixture serves the app straight from this folder with the environment's own
+uvicorn, for the tests of ``client.py``.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import shlex
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +28,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
 README = ROOT / "README.md"
+EXAMPLE = ROOT / "examples" / "fastapi_chat"
 STARTUP_TIMEOUT = 300.0
 """Seconds the demo may take to answer: its first run builds the wheels and its environment."""
 STOP_TIMEOUT = 20.0
@@ -93,25 +98,33 @@ def free_port() -> int:
 
 
 def tail(log: Path, limit: int = 8000) -> str:
-    """Return the end of the demo's output, for a failure message."""
+    """Return the end of a server's output, for a failure message."""
     text = log.read_text(encoding="utf-8", errors="replace")
     return text if len(text) <= limit else "...\n" + text[-limit:]
 
 
-def wait_until_answering(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    """Wait until ``GET /`` answers 200; fail with the demo's output if it exits or times out.
+def wait_until_answering(
+    base: str,
+    process: subprocess.Popen[bytes],
+    log: Path,
+    name: str = "the demo",
+    timeout: float = STARTUP_TIMEOUT,
+) -> None:
+    """Wait until ``GET /`` answers 200; fail with the server's output if it exits or times out.
 
     Args:
-        base: The demo's base URL.
-        process: The demo's process.
+        base: The server's base URL.
+        process: The server's process.
         log: The file its output goes to.
+        name: What the failure messages call the server.
+        timeout: Seconds it may take.
     """
-    deadline = time.monotonic() + STARTUP_TIMEOUT
+    deadline = time.monotonic() + timeout
     last = "no answer yet"
     while time.monotonic() < deadline:
         code = process.poll()
         if code is not None:
-            pytest.fail(f"the demo exited with {code} before answering; its output:\n{tail(log)}")
+            pytest.fail(f"{name} exited with {code} before answering; its output:\n{tail(log)}")
         try:
             response = httpx.get(f"{base}/", timeout=5.0)
         except httpx.TransportError as error:
@@ -120,15 +133,14 @@ def wait_until_answering(base: str, process: subprocess.Popen[bytes], log: Path)
             if response.status_code == 200:
                 return
             last = f"HTTP {response.status_code}"
-        time.sleep(0.5)
+        time.sleep(0.2)
     pytest.fail(
-        f"the demo did not answer GET / within {STARTUP_TIMEOUT:.0f} s ({last}); "
-        f"its output:\n{tail(log)}"
+        f"{name} did not answer GET / within {timeout:.0f} s ({last}); its output:\n{tail(log)}"
     )
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop the demo as a user does, with Ctrl+C, escalating while its group is still running.
+    """Stop a server as a user does, with Ctrl+C, escalating while its group is still running.
 
     SIGINT reaches nox and uvicorn alike, as a terminal's Ctrl+C does, and nox then waits for
     uvicorn. SIGTERM and SIGKILL follow, each after a bounded wait: a process started by a
@@ -165,6 +177,32 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until_answering(base, process, log)
+        yield base
+    finally:
+        stop(process)
+
+
+APP_STARTUP_TIMEOUT = 20.0
+"""Seconds the app may take to answer when uvicorn serves it straight from this folder."""
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo app under uvicorn in this environment, on a free port; yields its base URL."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("app") / "output.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "fastapi_chat.app:app", "--port", str(port)],
+            cwd=EXAMPLE,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_answering(base, process, log, "uvicorn", APP_STARTUP_TIMEOUT)
         yield base
     finally:
         stop(process)

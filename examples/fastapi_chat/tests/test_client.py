@@ -6,61 +6,23 @@ websockets); the client runs as a user runs it, as a script in a process of its 
 
 from __future__ import annotations
 
-import contextlib
-import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 EXAMPLE = Path(__file__).resolve().parents[1]
 CLIENT = EXAMPLE / "client.py"
 TIMEOUT = 20.0
-"""Seconds the server may take to start, and a client to finish."""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+"""Seconds a client may take to finish."""
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    """The demo app under uvicorn on a free loopback port; yields its ``ws://`` base URL."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "fastapi_chat.app:app", "--port", str(port)],
-        cwd=EXAMPLE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + TIMEOUT
-        while True:
-            if process.poll() is not None:
-                output, _ = process.communicate()
-                pytest.fail(f"uvicorn exited with {process.returncode}:\n{output}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"http://127.0.0.1:{port}/", timeout=1.0).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                pytest.fail(f"uvicorn did not answer within {TIMEOUT} s")
-            time.sleep(0.1)
-        yield f"ws://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.communicate(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.communicate(timeout=TIMEOUT)
+def server(app_server: str) -> str:
+    """The app's ``ws://`` base URL (``app_server`` in conftest.py runs it under uvicorn)."""
+    return app_server.replace("http://", "ws://", 1)
 
 
 def client(server: str, *args: str) -> subprocess.Popen[str]:
