@@ -17,7 +17,7 @@ from chanx.core._consumer_base import (
 )
 from chanx.core._groups import group_names
 from chanx.core._logging import logger
-from chanx.core._protocols import ChannelLayer
+from chanx.core._protocols import ChannelLayer, EventLayer
 from chanx.core._wire import EVENT_COMPLETE_FRAME
 from chanx.messages import BaseMessage
 
@@ -28,6 +28,14 @@ EVENT_TYPE = "chanx.event"
 def event_payload(event: BaseMessage) -> dict[str, Any]:
     """Return the channel-layer message that carries ``event`` to consumers."""
     return {"type": EVENT_TYPE, "event": event.model_dump_json()}
+
+
+async def publish_to_groups(
+    layer: EventLayer, payload: dict[str, Any], groups: Sequence[str]
+) -> None:
+    """Publish an event's layer message to each group, naming the group in it."""
+    for group in groups:
+        await layer.group_send(group, {**payload, "group": group})
 
 
 class EventsMixin(ConsumerBase[ReceiveEvent]):
@@ -135,9 +143,7 @@ class EventsMixin(ConsumerBase[ReceiveEvent]):
         payload = cls._chanx_event_payload(event)
         if payload is None:
             return
-        layer = cls._chanx_class_layer()
-        for group in targets:
-            await layer.group_send(group, {**payload, "group": group})
+        await publish_to_groups(cls._chanx_class_layer(), payload, targets)
 
     @classmethod
     def send_event_sync(cls, event: ReceiveEvent, channel_name: str) -> None:

@@ -29,6 +29,19 @@ class ChannelLayer(Protocol):
         """Send a message to every channel of a group."""
 
 
+class EventLayer(Protocol):
+    """The part of a channel layer that publishing needs: Channels' and fast-channels' layers.
+
+    Narrower than :class:`ChannelLayer`, which a consumer needs to receive.
+    """
+
+    async def send(self, channel: str, message: dict[str, Any], /) -> None:
+        """Send a message to one channel."""
+
+    async def group_send(self, group: str, message: dict[str, Any], /) -> None:
+        """Send a message to every channel of a group."""
+
+
 class FrameworkHooks(Protocol):
     """What an adapter's consumer base class provides to the engine, at class level.
 

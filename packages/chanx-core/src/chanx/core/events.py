@@ -23,29 +23,16 @@ None.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
 
 from asgiref.sync import async_to_sync
 
 from chanx.core import _capture
-from chanx.core._events import event_payload
+from chanx.core._events import event_payload, publish_to_groups
 from chanx.core._groups import group_names
+from chanx.core._protocols import EventLayer
 from chanx.messages import BaseMessage
 
 __all__ = ["EventLayer", "broadcast_event", "broadcast_event_sync", "send_event", "send_event_sync"]
-
-
-class EventLayer(Protocol):
-    """The part of a channel layer that publishing needs: Channels' and fast-channels' layers.
-
-    Narrower than :class:`chanx.core.layers.ChannelLayer`, which a consumer needs to receive.
-    """
-
-    async def send(self, channel: str, message: dict[str, Any], /) -> None:
-        """Send a message to one channel."""
-
-    async def group_send(self, group: str, message: dict[str, Any], /) -> None:
-        """Send a message to every channel of a group."""
 
 
 async def broadcast_event(
@@ -65,9 +52,7 @@ async def broadcast_event(
     targets = group_names(groups, ())
     if _capture.ACTIVE and _capture.record(_capture.CapturedEvent(None, event, groups=targets)):
         return
-    payload = event_payload(event)
-    for group in targets:
-        await layer.group_send(group, {**payload, "group": group})
+    await publish_to_groups(layer, event_payload(event), targets)
 
 
 async def send_event(event: BaseMessage, channel_name: str, *, layer: EventLayer) -> None:
