@@ -10,29 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-import django
-from django.conf import settings
+from chanx_django_settings import configure
 
-if not settings.configured:
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="chanx-bad-input-matrix-not-secret",
-        ALLOWED_HOSTS=["127.0.0.1", "localhost"],
-        INSTALLED_APPS=[
-            "django.contrib.contenttypes",
-            "django.contrib.auth",
-            "channels",
-            "chanx.ext.channels",
-        ],
-        DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
-        USE_TZ=True,
-        CHANNEL_LAYERS={"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}},
-    )
-    django.setup()
+configure("chanx-bad-input-matrix-not-secret", {"BACKEND": "channels.layers.InMemoryChannelLayer"})
 
 # Channels, DRF and Chanx read the settings configured above.
-from channels.routing import ProtocolTypeRouter, URLRouter
-from chanx_bad_input_consumer import (
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from chanx_bad_input_consumer import (  # noqa: E402
     FLOOD_LIMIT,
     FORBIDDEN,
     IDLE,
@@ -43,11 +27,11 @@ from chanx_bad_input_consumer import (
     GuardedMessage,
     ReplyMessage,
 )
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import BasePermission  # noqa: E402
 
-from chanx.core.decorators import ws_handler
-from chanx.ext.channels.routing import path
-from chanx.ext.channels.websocket import AsyncJsonWebsocketConsumer
+from chanx.core.decorators import ws_handler  # noqa: E402
+from chanx.ext.channels.routing import path  # noqa: E402
+from chanx.ext.channels.websocket import AsyncJsonWebsocketConsumer  # noqa: E402
 
 
 class PayloadAllowed(BasePermission):  # type: ignore[misc] # DRF ships no types

@@ -11,38 +11,23 @@ from __future__ import annotations
 
 import os
 
-import django
-from django.conf import settings
+from chanx_django_settings import configure
 
 BACKENDS = {
     "redis": "channels_redis.core.RedisChannelLayer",
     "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
 }
 
-if not settings.configured:
-    settings.configure(
-        DEBUG=False,
-        SECRET_KEY="chanx-redis-fault-tests-not-secret",
-        ALLOWED_HOSTS=["127.0.0.1", "localhost"],
-        INSTALLED_APPS=[
-            "django.contrib.contenttypes",
-            "django.contrib.auth",
-            "channels",
-            "chanx.ext.channels",
-        ],
-        DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}},
-        USE_TZ=True,
-        CHANNEL_LAYERS={
-            "default": {
-                "BACKEND": BACKENDS[os.environ.get("CHANX_LAYER") or "redis"],
-                "CONFIG": {
-                    "hosts": [os.environ["REDIS_URL"]],
-                    "prefix": os.environ.get("CHANX_LAYER_PREFIX") or "chanx-fault",
-                },
-            }
+configure(
+    "chanx-redis-fault-tests-not-secret",
+    {
+        "BACKEND": BACKENDS[os.environ.get("CHANX_LAYER") or "redis"],
+        "CONFIG": {
+            "hosts": [os.environ["REDIS_URL"]],
+            "prefix": os.environ.get("CHANX_LAYER_PREFIX") or "chanx-fault",
         },
-    )
-    django.setup()
+    },
+)
 
 # Channels and Chanx read the settings configured above.
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
