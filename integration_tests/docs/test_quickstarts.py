@@ -42,6 +42,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from chanx_it import STARTUP_SECONDS, ServerProcess, free_port, port_answers, stop_process
+from extract_code_blocks import fences
 from layout import BY_NAME, ROOT
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -68,7 +69,6 @@ PROVIDERS: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 """What the page's pip line must install for each program it runs: one of each group."""
 
-_FENCE = re.compile(r"^```(\w+)([^\n]*)\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 _TITLE = re.compile(r'title="([^"]*)"')
 _FILE_TITLE = re.compile(r"^(?P<path>[\w.-]+(?:/[\w.-]+)*)(?P<append> \(add at the end\))?$")
 _URL = re.compile(r"\b(?:https?|wss?)://[^\s<>`\"')\]]+")
@@ -134,9 +134,10 @@ class QuickStart:
         """Parse one page."""
         text = PAGES[name].read_text(encoding="utf-8")
         blocks = []
-        for language, info, body in _FENCE.findall(text):
-            title = _TITLE.search(info)
-            blocks.append(Block(language, title.group(1) if title else None, body))
+        for fence in fences(text):
+            if fence.language and not fence.indent:
+                title = _TITLE.search(fence.attributes)
+                blocks.append(Block(fence.language, title.group(1) if title else None, fence.body))
         return cls(name, text, tuple(blocks))
 
     def commands(self) -> list[tuple[Kind, list[str]]]:

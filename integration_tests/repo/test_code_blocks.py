@@ -19,11 +19,10 @@ unlabelled fence) fails here.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
-from extract_code_blocks import extract, module_name
+from extract_code_blocks import Fence, extract, fences, module_name
 from layout import ROOT
 
 PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")])
@@ -34,42 +33,35 @@ OLD_CODE_PAGES = {"docs/migration.md"}
 KNOWN_LANGUAGES = {"python", "py", "json", "bash", "text", "toml", "yaml", "ini", "nginx"}
 KNOWN_LANGUAGES |= {"javascript", "html", "console", "dockerfile", "systemd"}
 
-_FENCE = re.compile(
-    r"^(?P<indent>[ \t]*)```(?P<info>[^\n`]*)\n(?P<body>.*?)^(?P=indent)```[ \t]*$",
-    re.MULTILINE | re.DOTALL,
-)
-
 
 def relative(page: Path) -> str:
     return page.relative_to(ROOT).as_posix()
 
 
-def fences(page: Path) -> list[tuple[str, str, str]]:
-    """Return each fenced block of a page as ``(indent, info string, body)``."""
-    text = page.read_text(encoding="utf-8")
-    return [(m["indent"], m["info"].strip(), m["body"]) for m in _FENCE.finditer(text)]
+def page_fences(page: Path) -> list[Fence]:
+    return fences(page.read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("page", PAGES, ids=relative)
 def test_every_fence_is_one_the_checks_know(page: Path) -> None:
     """Each block is labelled with a known language, and Python blocks are never indented."""
-    for indent, info, body in fences(page):
-        language = info.split(" ", 1)[0]
-        assert language in KNOWN_LANGUAGES, f"{relative(page)}: fence ```{info} ({body[:60]!r})"
-        if language in ("python", "py"):
-            assert not indent, f"{relative(page)}: indented Python block ({body[:60]!r})"
+    for fence in page_fences(page):
+        where = f"{relative(page)}: ```{fence.language} {fence.attributes} ({fence.body[:60]!r})"
+        assert fence.language in KNOWN_LANGUAGES, where
+        if fence.language in ("python", "py"):
+            assert not fence.indent, f"indented Python block, {where}"
 
 
 @pytest.mark.parametrize("page", PAGES, ids=relative)
 def test_titled_and_old_blocks_only_where_a_test_runs_them(page: Path) -> None:
     """Titled Python blocks only on executed pages; ```` ```py ```` only on the migration page."""
-    for _, info, _body in fences(page):
-        language, _, attributes = info.partition(" ")
-        if language == "python" and attributes:
+    for fence in page_fences(page):
+        if fence.language == "python" and fence.attributes:
             assert relative(page) in EXECUTED_PAGES, (
-                f"{relative(page)}: a titled block ({info}) is neither type-checked nor run"
+                f"{relative(page)}: a titled block ({fence.attributes}) is neither type-checked "
+                "nor run"
             )
-        if language == "py":
+        if fence.language == "py":
             assert relative(page) in OLD_CODE_PAGES, f"{relative(page)}: ```py is for old code"
 
 
@@ -83,12 +75,12 @@ def test_the_python_blocks_of_a_page_compile_as_one_module(page: Path) -> None:
 @pytest.mark.parametrize("page", PAGES, ids=relative)
 def test_json_blocks_parse(page: Path) -> None:
     """Every ```` ```json ```` block is one JSON value, or one per line (frames in order)."""
-    for _, info, body in fences(page):
-        if info == "json":
+    for fence in page_fences(page):
+        if fence.language == "json":
             try:
-                json.loads(body)
+                json.loads(fence.body)
             except json.JSONDecodeError:
-                for line in filter(None, map(str.strip, body.splitlines())):
+                for line in filter(None, map(str.strip, fence.body.splitlines())):
                     json.loads(line)
 
 

@@ -32,7 +32,7 @@ import re
 from typing import Any
 
 import pytest
-from extract_code_blocks import extract
+from extract_code_blocks import extract, python_blocks
 from layout import ROOT
 
 from chanx.core.limits import CLOSE_CODES
@@ -52,7 +52,6 @@ _NAME = r"[A-Za-z_]\w*"
 _OBJECT_PATH = re.compile(rf"^{_NAME}(\.{_NAME})*:{_NAME}(\.{_NAME})*$")
 _MODULE_PATH = re.compile(rf"^chanx(\.{_NAME})+$")
 _FENCED = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
-_PYTHON_BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -123,7 +122,7 @@ MAPPINGS = [
 ]
 MAPPING_ROWS = [row for table in MAPPINGS for row in table.rows]
 TARGETS = sorted({target for row in MAPPING_ROWS for target in _targets(row[-1])})
-PYTHON_BLOCKS = _PYTHON_BLOCK.findall(TEXT)
+PYTHON_BLOCKS = python_blocks(TEXT)
 
 
 def _only_table(predicate: str, tables: list[Table]) -> Table:
